@@ -1,0 +1,35 @@
+GO      ?= go
+BIN     ?= bin/hfcache
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -s -w -X github.com/hfcache/hfcache/internal/cli.version=$(VERSION) \
+	-X github.com/hfcache/hfcache/internal/cli.commit=$(COMMIT) \
+	-X github.com/hfcache/hfcache/internal/cli.date=$(DATE)
+
+.PHONY: build test vet fmt lint bench update-golden clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
+
+test:
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -l -w .
+
+lint: vet
+	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || (gofmt -l . | grep -v '^testdata/'; exit 1)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan/
+
+# Refresh golden files that hfcache owns (TUI snapshots and the like).
+update-golden:
+	$(GO) test ./... -update
+
+clean:
+	rm -rf bin

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/cli"
+)
+
+// TestMain makes this test binary double as the hfcache binary: scripts
+// and golden tests run "hfcache" from PATH and get the real main.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"hfcache": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar end to end.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("HOME", env.WorkDir+"/home")
+			return nil
+		},
+	})
+}
+
+// result is what one run of the binary produced.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runBinary runs the hfcache binary with args and extra environment.
+func runBinary(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command("hfcache", args...)
+	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run hfcache: %v", err)
+	}
+	return result{out.String(), errOut.String(), code}
+}
+
+// cleanEnv is the process environment without the variables that change
+// hfcache's output.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+var doneIn = regexp.MustCompile(`Done in [0-9]+\.[0-9]s\.`)
+
+// sortWarnings puts the -vvv warning lines (after "Got N warning(s)") in
+// byte order: upstream prints them in directory order.
+func sortWarnings(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "warning(s) while scanning.") && !strings.Contains(l, "Use -vvv") {
+			rest := lines[i+1:]
+			end := len(rest)
+			if end > 0 && rest[end-1] == "" {
+				end--
+			}
+			sortStrings(rest[:end])
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// TestScanCacheGolden replays every golden/0.21/<preset>/scan-cache* case:
+// the preset is rebuilt from trees/<preset>.tsv, the real binary runs, and
+// stdout and the exit code must equal upstream's, apart from the "Done in"
+// figure and the order of -vvv warnings.
+func TestScanCacheGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+	}{
+		{"scan-cache", nil, nil},
+		{"scan-cache-v", []string{"-v"}, nil},
+		{"scan-cache-vvv", []string{"-vvv"}, nil},
+		{"scan-cache.nocolor", nil, []string{"NO_COLOR=1"}},
+		{"scan-cache-vvv.nocolor", []string{"-vvv"}, []string{"NO_COLOR=1"}},
+	}
+	for _, preset := range []string{"small", "corrupt", "windows", "empty"} {
+		t.Run(preset, func(t *testing.T) {
+			run := cachetest.NewGoldenRun(t)
+			dir := run.BuildPreset(t, preset, time.Now())
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					want, ok := cachetest.Golden(t, "0.21", preset, c.name+".txt")
+					if !ok {
+						t.Fatalf("no golden %s/%s", preset, c.name)
+					}
+					res := runBinary(t, c.env, "", append([]string{"scan-cache", "--dir", dir}, c.args...)...)
+					if res.code != 0 {
+						t.Fatalf("exit %d, stderr %q", res.code, res.stderr)
+					}
+					got := sortWarnings(doneIn.ReplaceAllString(run.Normalize(res.stdout), "Done in X."))
+					want = sortWarnings(doneIn.ReplaceAllString(want, "Done in X."))
+					if got != want {
+						t.Errorf("stdout differs from upstream\n--- got\n%s\n--- want\n%s", got, want)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestScanCacheMissingDir: upstream prints the resolved path on stdout and
+// exits 0.
+func TestScanCacheMissingDir(t *testing.T) {
+	run := cachetest.NewGoldenRun(t)
+	dir := run.BuildPreset(t, "small", time.Now())
+	want, _ := cachetest.Golden(t, "0.21", "small", "scan-cache-missing-dir.txt")
+	res := runBinary(t, nil, "", "scan-cache", "--dir", dir+"/nope")
+	if res.code != 0 || run.Normalize(res.stdout) != want {
+		t.Errorf("got exit %d stdout %q, want 0 and %q", res.code, res.stdout, want)
+	}
+}
+
+// TestScanCacheDirIsFile: upstream crashes with a ValueError traceback; we
+// keep its message on stderr without the traceback, stdout empty, exit 1.
+func TestScanCacheDirIsFile(t *testing.T) {
+	run := cachetest.NewGoldenRun(t)
+	dir := run.BuildPreset(t, "small", time.Now())
+	stderr, _ := cachetest.Golden(t, "0.21", "small", "scan-cache-dir-is-file.stderr.txt")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	msg := strings.TrimPrefix(lines[len(lines)-1], "ValueError: ")
+	res := runBinary(t, nil, "", "scan-cache", "--dir", dir+"/version.txt")
+	if res.code != 1 || res.stdout != "" {
+		t.Fatalf("got exit %d stdout %q", res.code, res.stdout)
+	}
+	if got := strings.TrimSpace(run.Normalize(res.stderr)); got != "Error: "+msg {
+		t.Errorf("stderr = %q, want %q", got, "Error: "+msg)
+	}
+	if strings.Contains(res.stderr, "Traceback") {
+		t.Error("stderr has a traceback")
+	}
+}

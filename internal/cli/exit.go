@@ -1,0 +1,94 @@
+// Package cli is hfcache's command layer: the cobra command tree, one file
+// per command (an Options struct and a runX(opts) function), and the only
+// place that prints to the terminal, reads the environment or decides exit
+// codes. Lower packages (scan, delete, render, tui) return data and errors.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hfcache/hfcache/internal/iostreams"
+)
+
+// Exit codes shared by every command.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// ExitError ends a command with a given code after its message (if any)
+// was printed; Msg, when set, is printed to stderr by Main.
+type ExitCodeError struct {
+	Code int
+	Msg  string
+}
+
+func (e *ExitCodeError) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// UsageError is a mistake in the command line; it exits with ExitUsage.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// ErrInterrupted ends a command that the user interrupted.
+var ErrInterrupted = errors.New("interrupted")
+
+// Main runs hfcache with the process's arguments and streams and returns
+// the exit code.
+func Main() int {
+	ios := iostreams.System()
+	// A second Ctrl-C kills at once; the first one is left to commands that
+	// handle it (the TUI, prompts) or ends the process with 130.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		signal.Stop(sigs)
+		os.Exit(ExitInterrupted)
+	}()
+	return Run(os.Args, ios)
+}
+
+// Run executes the command line args (args[0] is the program name) and maps
+// the result to an exit code. All error printing happens here.
+func Run(args []string, ios *iostreams.IOStreams) int {
+	root := NewRootCmd(ios, programName(args[0]))
+	root.SetArgs(rootArgs(args))
+	err := root.Execute()
+	return exitCode(err, ios)
+}
+
+func exitCode(err error, ios *iostreams.IOStreams) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ec *ExitCodeError
+	if errors.As(err, &ec) {
+		if ec.Msg != "" {
+			fmt.Fprintln(ios.ErrOut, ec.Msg)
+		}
+		return ec.Code
+	}
+	if errors.Is(err, ErrInterrupted) {
+		return ExitInterrupted
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(ios.ErrOut, "Error: %s\nRun '%s --help' for usage.\n", ue.Err, "hfcache")
+		return ExitUsage
+	}
+	fmt.Fprintf(ios.ErrOut, "Error: %s\n", err)
+	return ExitError
+}

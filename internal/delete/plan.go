@@ -1,0 +1,168 @@
+// Package delete turns a selection of revisions into a deletion plan
+// (pure: no filesystem access) and executes plans safely: only paths inside
+// the cache and inside the repo being changed are removed, links are never
+// followed, and the order of removals keeps the cache valid at every
+// instant. It also renders and parses the --disable-tui review file.
+package delete
+
+import (
+	"path/filepath"
+	"sort"
+
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// Plan is what deleting a set of revisions means on disk (upstream
+// DeleteCacheStrategy), computed as huggingface_hub's
+// HFCacheInfo.delete_revisions does.
+type Plan struct {
+	// CacheDir is the cache the plan applies to.
+	CacheDir string
+	// Repos are repo folders removed whole (every revision was selected).
+	Repos []string
+	// Snapshots are snapshot folders removed.
+	Snapshots []string
+	// Refs are ref files removed (refs pointing to removed revisions).
+	Refs []string
+	// Blobs are blob files that no remaining revision uses.
+	Blobs []string
+	// ExpectedFreedSize is the number of bytes the plan frees.
+	ExpectedFreedSize int64
+	// NotFound lists selected hashes that match no revision, in the order
+	// they were given, without duplicates.
+	NotFound []string
+	// Targets says, per affected repo, which revisions are deleted; the
+	// executor uses it to re-validate the plan against the disk.
+	Targets []Target
+}
+
+// Target is one affected repo of a plan.
+type Target struct {
+	RepoPath string
+	// Hashes are the revisions of the repo that are deleted, sorted.
+	Hashes []string
+	// Whole is set when every revision is deleted (the folder goes).
+	Whole bool
+}
+
+// Empty reports whether the plan removes nothing.
+func (p *Plan) Empty() bool {
+	return len(p.Repos)+len(p.Snapshots)+len(p.Refs)+len(p.Blobs) == 0
+}
+
+// NbRevisions counts the revisions the plan deletes.
+func (p *Plan) NbRevisions() int {
+	n := 0
+	for _, t := range p.Targets {
+		n += len(t.Hashes)
+	}
+	return n
+}
+
+// PlanRevisions computes the plan for deleting the revisions with the given
+// hashes. Like upstream, a hash matches the first repo (in path order) that
+// has it; unknown hashes are listed in NotFound and otherwise ignored.
+// Unlike upstream, files stored directly in a removed snapshot folder
+// (Windows-style caches) are not listed again as blobs: they go with it.
+func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
+	p := &Plan{CacheDir: c.Path}
+	wanted := map[string]bool{}
+	for _, h := range hashes {
+		wanted[h] = true
+	}
+	selected := map[*scan.Repo]map[*scan.Revision]bool{}
+	var order []*scan.Repo
+	for _, repo := range c.Repos {
+		for _, rev := range repo.Revisions {
+			if !wanted[rev.Hash] {
+				continue
+			}
+			delete(wanted, rev.Hash)
+			if selected[repo] == nil {
+				selected[repo] = map[*scan.Revision]bool{}
+				order = append(order, repo)
+			}
+			selected[repo][rev] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, h := range hashes {
+		if wanted[h] && !seen[h] {
+			seen[h] = true
+			p.NotFound = append(p.NotFound, h)
+		}
+	}
+	for _, repo := range order {
+		sel := selected[repo]
+		t := Target{RepoPath: repo.Path}
+		for rev := range sel {
+			t.Hashes = append(t.Hashes, rev.Hash)
+		}
+		sort.Strings(t.Hashes)
+		if len(sel) == len(repo.Revisions) {
+			t.Whole = true
+			p.Targets = append(p.Targets, t)
+			p.Repos = append(p.Repos, repo.Path)
+			p.ExpectedFreedSize += repo.Size
+			continue
+		}
+		p.Targets = append(p.Targets, t)
+		kept := map[int32]bool{}
+		for _, rev := range repo.Revisions {
+			if !sel[rev] {
+				for _, id := range rev.BlobIDs {
+					kept[id] = true
+				}
+			}
+		}
+		gone := map[int32]bool{}
+		for _, rev := range repo.Revisions {
+			if !sel[rev] {
+				continue
+			}
+			p.Snapshots = append(p.Snapshots, rev.SnapshotPath)
+			for _, ref := range rev.Refs {
+				p.Refs = append(p.Refs, filepath.Join(repo.Path, "refs", filepath.FromSlash(ref)))
+			}
+			for _, id := range rev.BlobIDs {
+				if kept[id] || gone[id] {
+					continue
+				}
+				gone[id] = true
+				b := repo.Blobs[id]
+				p.ExpectedFreedSize += b.Size
+				if !insideAny(b.Path, p.Snapshots) {
+					p.Blobs = append(p.Blobs, b.Path)
+				}
+			}
+		}
+	}
+	sort.Strings(p.Repos)
+	sort.Strings(p.Snapshots)
+	sort.Strings(p.Refs)
+	sort.Strings(p.Blobs)
+	return p
+}
+
+// insideAny reports whether path lies inside one of dirs.
+func insideAny(path string, dirs []string) bool {
+	for _, d := range dirs {
+		if Inside(path, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Inside reports whether path is dir or lies below it (lexically).
+func Inside(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !filepath.IsAbs(rel) && !startsWithDotDot(rel))
+}
+
+func startsWithDotDot(rel string) bool {
+	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
+}
