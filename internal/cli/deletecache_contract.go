@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// TUISelection is what the interactive selection returns.
+type TUISelection struct {
+	// Hashes are the selected revisions (empty: nothing selected).
+	Hashes []string
+	// Confirmed is true when the user validated and confirmed the deletion.
+	Confirmed bool
+}
+
+// runTUISelection runs the full-screen checklist over the scanned cache in
+// the given sort order and returns the user's choice. It is implemented by
+// the TUI work (internal/tui); until then it reports that it is missing.
+var runTUISelection = func(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
+	return TUISelection{}, errors.New("the interactive selection is not available yet; use --disable-tui")
+}
