@@ -13,8 +13,11 @@ import (
 
 // Size formats a byte count like upstream's _format_size: 1000-based units,
 // one decimal ("0.0", "999.0", "1.0K", "3.4G").
-func Size(n int64) string {
-	f := float64(n)
+func Size(n int64) string { return SizeFloat(float64(n)) }
+
+// SizeFloat is Size for any number (upstream accepts Python ints of any
+// size, converted to float).
+func SizeFloat(f float64) string {
 	for _, unit := range []string{"", "K", "M", "G", "T", "P", "E", "Z"} {
 		if math.Abs(f) < 1000.0 {
 			return strconv.FormatFloat(f, 'f', 1, 64) + unit

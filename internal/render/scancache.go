@@ -98,5 +98,7 @@ func ScanCacheReport(w io.Writer, c *scan.Cache, verbosity int, elapsed time.Dur
 // PyRound1 formats seconds as upstream's f"{round(x, 1)}s": "0.0s",
 // "1.2s", "10.0s".
 func PyRound1(x float64) string {
-	return strconv.FormatFloat(float64(int64(x*10+0.5))/10, 'f', 1, 64) + "s"
+	// FormatFloat rounds the exact binary value half to even, as Python's
+	// round(x, 1) does.
+	return strconv.FormatFloat(x, 'f', 1, 64) + "s"
 }
