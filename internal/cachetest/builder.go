@@ -47,3 +47,6 @@ func (t *Tree) addDirs(p string) {
 	p = path.Clean(p)
 	*t = append(*t, Entry{Kind: Dir, Path: p, NoTimes: true})
 }
+
+// Add appends entries as they are.
+func (t *Tree) Add(e ...Entry) { *t = append(*t, e...) }

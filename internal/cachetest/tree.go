@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -151,4 +152,23 @@ func writeFile(p string, e Entry) error {
 		err = cerr
 	}
 	return err
+}
+
+// WriteTSV writes the tree in the trees/*.tsv format that Load reads.
+func (t Tree) WriteTSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "# kind\tpath\tsize\tsymlink_target\tatime_seconds_ago\tmtime_seconds_ago\tcontent_base64")
+	for _, e := range t {
+		at, mt := "", ""
+		if !e.NoTimes {
+			at = strconv.FormatFloat(e.ATimeAgo, 'f', 3, 64)
+			mt = strconv.FormatFloat(e.MTimeAgo, 'f', 3, 64)
+		}
+		content := ""
+		if e.Content != nil {
+			content = base64.StdEncoding.EncodeToString(e.Content)
+		}
+		fmt.Fprintf(bw, "%c\t%s\t%d\t%s\t%s\t%s\t%s\n", e.Kind, e.Path, e.Size, e.Target, at, mt, content)
+	}
+	return bw.Flush()
 }
