@@ -218,9 +218,6 @@ func (o *modernOut) usageError(msg string) error {
 	return &ExitCodeError{Code: ExitUsage}
 }
 
-// errAborted is returned when the user declines a confirmation.
-var errAborted = errors.New("aborted")
-
 // confirm asks "<msg> [y/N]: " like click.confirm(default=False,
 // abort=True). Outside human mode it refuses unless yes. A "no", an empty
 // answer or the end of input prints "Aborted!" and exits 1.

@@ -14,6 +14,3 @@ func newDeleteCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{Use: "delete-cache", Short: "Delete revisions from the cache directory.", RunE: func(*cobra.Command, []string) error { return errNotYet }}
 }
 
-func newVerifyCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{Use: "verify", Short: "Verify cached files against their hashes", RunE: func(*cobra.Command, []string) error { return errNotYet }}
-}
