@@ -19,7 +19,8 @@ import (
 // and golden tests run "hfcache" from PATH and get the real main.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"hfcache": func() { os.Exit(cli.Main()) },
+		"hfcache":  func() { os.Exit(cli.Main()) },
+		"holdlock": holdLock,
 	})
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -92,7 +91,7 @@ func runPrune(opts *PruneOptions) error {
 	for _, b := range incomplete {
 		incompleteSize += b.Size
 	}
-	plan := delete.PlanRevisions(cache, sortedCopy(hashes))
+	plan := planSelections(cache, sel)
 
 	var orphans []scan.Blob
 	var orphanSize int64
@@ -212,12 +211,6 @@ func runPrune(opts *PruneOptions) error {
 		return &ExitCodeError{Code: ExitError}
 	}
 	return nil
-}
-
-func sortedCopy(xs []string) []string {
-	out := append([]string(nil), xs...)
-	sort.Strings(out)
-	return out
 }
 
 func insideAnyDir(p string, dirs []string) bool {

@@ -228,10 +228,8 @@ func runRm(opts *RmOptions) error {
 		o.text("Nothing to delete.")
 		return nil
 	}
-	hashes := append([]string(nil), res.hashes...)
-	sort.Strings(hashes)
-	plan := delete.PlanRevisions(cache, hashes)
 	sel := res.selections()
+	plan := planSelections(cache, sel)
 	counts := countDeletions(sel)
 
 	var parts []string
@@ -271,6 +269,34 @@ func runRm(opts *RmOptions) error {
 		return &ExitCodeError{Code: ExitError}
 	}
 	return nil
+}
+
+// planSelections plans the deletion of exactly the selected revisions of
+// the selected repos: delete.PlanRevisions runs on each repo alone, so that
+// a hash that several repos share can never reach a repo that was not
+// selected, and the plans are merged.
+func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
+	plan := &delete.Plan{CacheDir: c.Path}
+	for _, s := range sel {
+		hashes := make([]string, len(s.Revs))
+		for i, rev := range s.Revs {
+			hashes[i] = rev.Hash
+		}
+		sort.Strings(hashes)
+		p := delete.PlanRevisions(&scan.Cache{Path: c.Path, Repos: []*scan.Repo{s.Repo}, Size: s.Repo.Size}, hashes)
+		plan.Repos = append(plan.Repos, p.Repos...)
+		plan.Snapshots = append(plan.Snapshots, p.Snapshots...)
+		plan.Refs = append(plan.Refs, p.Refs...)
+		plan.Blobs = append(plan.Blobs, p.Blobs...)
+		plan.Targets = append(plan.Targets, p.Targets...)
+		plan.NotFound = append(plan.NotFound, p.NotFound...)
+		plan.ExpectedFreedSize += p.ExpectedFreedSize
+	}
+	sort.Strings(plan.Repos)
+	sort.Strings(plan.Snapshots)
+	sort.Strings(plan.Refs)
+	sort.Strings(plan.Blobs)
+	return plan
 }
 
 // executePlan runs a deletion plan and warns about every path that could
