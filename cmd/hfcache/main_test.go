@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,6 +33,28 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// writeref FILE HASH: a ref as the downloader writes it (no newline),
+			// creating the parent folders.
+			"writeref": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: writeref FILE HASH")
+				}
+				p := ts.MkAbs(args[0])
+				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+				ts.Check(os.WriteFile(p, []byte(args[1]), 0o644))
+			},
+			// linkblob REPO REV NAME BLOB: snapshots/REV/NAME -> ../../blobs/BLOB
+			"linkblob": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 4 {
+					ts.Fatalf("usage: linkblob REPO REV NAME BLOB")
+				}
+				p := ts.MkAbs(filepath.Join(args[0], "snapshots", args[1], args[2]))
+				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+				up := strings.Repeat("../", 2+strings.Count(args[2], "/"))
+				ts.Check(os.Symlink(up+"blobs/"+args[3], p))
+			},
 		},
 	})
 }
