@@ -140,6 +140,9 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 	must(os.WriteFile(filepath.Join(blobs, blobName("e")), make([]byte, 2000), 0o644))
 	must(os.WriteFile(filepath.Join(blobs, blobName("f")), make([]byte, 3000), 0o644))
 	must(os.WriteFile(filepath.Join(blobs, blobName("9")+".abcd1234.incomplete"), make([]byte, 700), 0o644))
+	// A partial download still running: its lock is held, it must stay.
+	must(os.WriteFile(filepath.Join(blobs, blobName("8")+".ffff0000.incomplete"), make([]byte, 10), 0o644))
+	startHolder(t, filepath.Join(locks, blobName("8")+".lock"))
 	// Lock files: two stale, two held by another process.
 	for _, n := range []string{"a", "b"} {
 		must(os.WriteFile(filepath.Join(locks, blobName(n)+".lock"), nil, 0o664))
@@ -153,7 +156,7 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 		"  - stale lock .locks/" + repoFolder + "/" + blobName("a") + ".lock\n" +
 		"  - stale lock .locks/" + repoFolder + "/" + blobName("b") + ".lock\n" +
 		"✓ Dry run: no files were deleted.\n  dry_run: True\n  revisions: 0\n  incomplete: 1\n  orphans: 1\n  locks: 2\n  size: 2.7K\n"
-	if dry.code != 0 || dry.stdout != wantDry {
+	if dry.code != 0 || dry.stdout != wantDry || dry.stderr != "Warning: Skipping 1 incomplete download(s) still in progress.\n" {
 		t.Fatalf("dry run: exit %d\n%s\nwant\n%s\nstderr %s", dry.code, dry.stdout, wantDry, dry.stderr)
 	}
 	if !exists(filepath.Join(blobs, blobName("e"))) || !exists(filepath.Join(locks, blobName("a")+".lock")) {
@@ -171,6 +174,7 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 		filepath.Join(blobs, blobName("e")):                        false, // stale orphan
 		filepath.Join(blobs, blobName("f")):                        true,  // orphan being downloaded
 		filepath.Join(blobs, blobName("9")+".abcd1234.incomplete"): false,
+		filepath.Join(blobs, blobName("8")+".ffff0000.incomplete"): true, // download running
 		filepath.Join(blobs, blobName("a")):                        true, // used by a snapshot
 		filepath.Join(blobs, blobName("0")):                        true,
 		filepath.Join(locks, blobName("a")+".lock"):                false,

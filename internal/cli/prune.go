@@ -86,7 +86,10 @@ func runPrune(opts *PruneOptions) error {
 			hashes = append(hashes, rev.Hash)
 		}
 	}
-	incomplete := prune.Incomplete(cache)
+	incomplete, running := prune.Incomplete(cache)
+	if len(running) > 0 {
+		o.warning(fmt.Sprintf("Skipping %d incomplete download(s) still in progress.", len(running)))
+	}
 	var incompleteSize int64
 	for _, b := range incomplete {
 		incompleteSize += b.Size

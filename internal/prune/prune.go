@@ -50,13 +50,24 @@ func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
 	return out
 }
 
-// Incomplete lists every repo's blobs/*.incomplete partial downloads.
-func Incomplete(c *scan.Cache) []scan.Blob {
-	var out []scan.Blob
+// Incomplete lists every repo's blobs/*.incomplete partial downloads,
+// split into those nobody writes to and those whose download is running
+// (its lock, .locks/<repo>/<etag>.lock, is held): removing the latter
+// would make the download fail, so they are left alone.
+func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 	for _, repo := range c.Repos {
-		out = append(out, repo.Incomplete...)
+		for _, b := range repo.Incomplete {
+			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
+			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
+			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
+			if held, _ := Held(lock); held {
+				running = append(running, b)
+				continue
+			}
+			stale = append(stale, b)
+		}
 	}
-	return out
+	return stale, running
 }
 
 // Orphans lists the regular files in each valid repo's blobs/ folder that
