@@ -111,8 +111,10 @@ func runVerify(opts *VerifyOptions) error {
 		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
 	}
 	if !rep.OK() {
-		printProblems(o, rep, "")
-		return o.fail(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
+		printProblems(o, rep)
+		// As upstream: the error line, no traceback hint, exit 1.
+		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
+		return &ExitCodeError{Code: ExitError}
 	}
 	if o.mode != render.FormatJSON {
 		data := render.Object{
@@ -175,11 +177,13 @@ func verifyAll(o *modernOut, dir string) error {
 	for _, r := range reports {
 		if !r.OK() {
 			nProblems += len(r.Problems)
-			printProblems(o, r, r.RepoType+"/"+r.RepoID+" "+r.Revision+": ")
+			o.text(fmt.Sprintf("%s/%s (revision %s):", r.RepoType, r.RepoID, r.Revision))
+			printProblems(o, r)
 		}
 	}
 	if bad > 0 {
-		return o.fail(fmt.Sprintf("Verification failed: %d problem(s) in %d of %d revision(s).", nProblems, bad, len(reports)))
+		o.errorMsg(fmt.Sprintf("Verification failed: %d problem(s) in %d of %d revision(s).", nProblems, bad, len(reports)))
+		return &ExitCodeError{Code: ExitError}
 	}
 	if o.mode != render.FormatJSON {
 		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), render.Object{
@@ -201,7 +205,7 @@ func short(h string) string {
 
 // printProblems lists a report's problems the way upstream lists checksum
 // mismatches and missing files.
-func printProblems(o *modernOut, rep *verify.Report, prefix string) {
+func printProblems(o *modernOut, rep *verify.Report) {
 	var bad, missing []string
 	for _, p := range rep.Problems {
 		switch p.Kind {
@@ -214,10 +218,10 @@ func printProblems(o *modernOut, rep *verify.Report, prefix string) {
 		}
 	}
 	if len(bad) > 0 {
-		o.text(prefix + "❌ Checksum verification failed for the following file(s):\n" + strings.Join(bad, "\n"))
+		o.text("❌ Checksum verification failed for the following file(s):\n" + strings.Join(bad, "\n"))
 	}
 	if len(missing) > 0 {
-		o.text(prefix + "❌ Missing files (in the snapshot, absent from the cache):\n" + strings.Join(missing, "\n"))
+		o.text("❌ Missing files (in the snapshot, absent from the cache):\n" + strings.Join(missing, "\n"))
 	}
 }
 
