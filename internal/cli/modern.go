@@ -46,8 +46,7 @@ func addCacheDirFlag(cmd *cobra.Command, dir *string) {
 // addNegatable adds --name and --no-name (click's "--x/--no-x" boolean).
 func addNegatable(cmd *cobra.Command, p *bool, name, usage string) {
 	cmd.Flags().BoolVar(p, name, false, usage)
-	cmd.Flags().Bool("no-"+name, false, "opposite of --"+name)
-	_ = cmd.Flags().MarkHidden("no-" + name)
+	cmd.Flags().Bool("no-"+name, false, "opposite of --"+name+" (the default)")
 }
 
 // negated applies --no-name when it was given.
