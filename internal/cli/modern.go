@@ -261,7 +261,9 @@ func scanModern(o *modernOut, flagDir string, files bool) (*scan.Cache, error) {
 	case errors.As(err, &notFound):
 		return nil, o.fail("Cache directory not found: " + notFound.Path)
 	case errors.As(err, &notDir):
-		return nil, o.fail("Scan cache expects a directory but found a file: " + notDir.Path)
+		// upstream's ValueError, shown by hf's main as "Invalid value. ..."
+		return nil, o.fail("Invalid value. Scan cache expects a directory but found a file: " + notDir.Path +
+			". Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.")
 	case err != nil:
 		return nil, o.fail(err.Error())
 	}

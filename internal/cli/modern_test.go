@@ -113,3 +113,20 @@ func TestLsUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestModernCacheDirErrors(t *testing.T) {
+	root := smallCache(t, "models--a--one")
+	file := root + "/models--a--one/refs/main"
+	for _, verb := range [][]string{{"ls"}, {"rm", "model/a/one"}, {"prune"}} {
+		_, errOut, code := run(t, map[string]string{"NO_COLOR": "1"}, false, append(verb, "--cache-dir", file)...)
+		want := "Error: Invalid value. Scan cache expects a directory but found a file: " + file +
+			". Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.\nHint: set HF_DEBUG=1 as environment variable for full traceback.\n"
+		if code != 1 || errOut != want {
+			t.Errorf("%v: exit %d stderr %q", verb, code, errOut)
+		}
+		_, errOut, code = run(t, map[string]string{"NO_COLOR": "1"}, false, append(verb, "--cache-dir", root+"/nope")...)
+		if code != 1 || !strings.HasPrefix(errOut, "Error: Cache directory not found: "+root+"/nope\n") {
+			t.Errorf("%v missing dir: exit %d stderr %q", verb, code, errOut)
+		}
+	}
+}
