@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,8 @@ import (
 // and golden tests run "hfcache" from PATH and get the real main.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"hfcache": func() { os.Exit(cli.Main()) },
+		"hfcache":  func() { os.Exit(cli.Main()) },
+		"holdlock": holdLock,
 	})
 }
 
@@ -31,6 +33,28 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// writeref FILE HASH: a ref as the downloader writes it (no newline),
+			// creating the parent folders.
+			"writeref": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: writeref FILE HASH")
+				}
+				p := ts.MkAbs(args[0])
+				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+				ts.Check(os.WriteFile(p, []byte(args[1]), 0o644))
+			},
+			// linkblob REPO REV NAME BLOB: snapshots/REV/NAME -> ../../blobs/BLOB
+			"linkblob": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 4 {
+					ts.Fatalf("usage: linkblob REPO REV NAME BLOB")
+				}
+				p := ts.MkAbs(filepath.Join(args[0], "snapshots", args[1], args[2]))
+				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+				up := strings.Repeat("../", 2+strings.Count(args[2], "/"))
+				ts.Check(os.Symlink(up+"blobs/"+args[3], p))
+			},
 		},
 	})
 }
@@ -66,7 +90,7 @@ func cleanEnv() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL":
+		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL", "AI_AGENT", "AGENT":
 			continue
 		}
 		env = append(env, kv)

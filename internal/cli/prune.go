@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/prune"
+	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// PruneOptions are the inputs of prune.
+type PruneOptions struct {
+	IO       *iostreams.IOStreams
+	Dir      string
+	Yes      bool
+	DryRun   bool
+	KeepLast int
+	Orphans  bool
+	Locks    bool
+	Format   FormatFlags
+
+	cmd *cobra.Command
+}
+
+func newPruneCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &PruneOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Remove detached revisions and incomplete downloads from the cache.",
+		Long: `Remove detached revisions (no ref points to them) and incomplete downloads
+(blobs/*.incomplete), like "hf cache prune" of huggingface_hub 1.x.
+
+Beyond upstream, and only when asked:
+  --keep-last N  keep the N most recently modified revisions of each repo even
+                 when detached (a revision a ref points to is never removed)
+  --orphans      also remove blobs that no snapshot uses (left behind by
+                 interrupted downloads or deletions); a blob whose download
+                 lock is held is left alone
+  --locks        also remove lock files under .locks/ that no process holds`,
+		Example: `  hfcache prune
+  hfcache prune --dry-run
+  hfcache prune --keep-last 2 --yes
+  hfcache prune --orphans --locks --dry-run --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			negated(cmd, &opts.DryRun, "dry-run")
+			opts.cmd = cmd
+			return runPrune(opts)
+		},
+	}
+	addCacheDirFlag(cmd, &opts.Dir)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "skip the confirmation prompt")
+	addNegatable(cmd, &opts.DryRun, "dry-run", "show what would be deleted without deleting anything")
+	cmd.Flags().IntVar(&opts.KeepLast, "keep-last", 0, "keep the N most recently modified revisions of each repo")
+	cmd.Flags().BoolVar(&opts.Orphans, "orphans", false, "also remove blobs no snapshot uses")
+	cmd.Flags().BoolVar(&opts.Locks, "locks", false, "also remove stale lock files nobody holds")
+	addFormatFlags(cmd, &opts.Format, false)
+	return cmd
+}
+
+func runPrune(opts *PruneOptions) error {
+	ios := opts.IO
+	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, false)
+	if err != nil {
+		return err
+	}
+	if opts.KeepLast < 0 {
+		return o.usageError(fmt.Sprintf("Invalid value for '--keep-last': %d is not a positive integer.", opts.KeepLast))
+	}
+	cache, err := scanModern(o, opts.Dir, false)
+	if err != nil {
+		return err
+	}
+
+	var sel []render.Selection
+	var hashes []string
+	for _, rr := range prune.Detached(cache, opts.KeepLast) {
+		sel = append(sel, render.Selection{Repo: rr.Repo, Revs: rr.Revs})
+		for _, rev := range rr.Revs {
+			hashes = append(hashes, rev.Hash)
+		}
+	}
+	incomplete, running := prune.Incomplete(cache)
+	if len(running) > 0 {
+		o.warning(fmt.Sprintf("Skipping %d incomplete download(s) still in progress.", len(running)))
+	}
+	var incompleteSize int64
+	for _, b := range incomplete {
+		incompleteSize += b.Size
+	}
+	plan := planSelections(cache, sel)
+
+	var orphans []scan.Blob
+	var orphanSize int64
+	if opts.Orphans {
+		all, err := prune.Orphans(cache)
+		if err != nil {
+			return o.fail(fmt.Sprintf("list orphan blobs: %v", err))
+		}
+		for _, b := range all {
+			if insideAnyDir(b.Path, plan.Repos) {
+				continue // goes with its repo
+			}
+			orphans = append(orphans, b)
+			orphanSize += b.Size
+		}
+	}
+	var locks []string
+	if opts.Locks {
+		if locks, err = prune.StaleLocks(cache.Path); err != nil {
+			return o.fail(fmt.Sprintf("list lock files: %v", err))
+		}
+	}
+
+	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(locks) == 0 {
+		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
+		return nil
+	}
+	counts := countDeletions(sel)
+	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize)
+
+	var parts []string
+	if counts.totalRevs > 0 {
+		parts = append(parts, fmt.Sprintf("%d unreferenced revision(s)", counts.totalRevs))
+	}
+	if len(incomplete) > 0 {
+		parts = append(parts, fmt.Sprintf("%d incomplete download(s)", len(incomplete)))
+	}
+	if len(orphans) > 0 {
+		parts = append(parts, fmt.Sprintf("%d orphan blob(s)", len(orphans)))
+	}
+	if len(locks) > 0 {
+		parts = append(parts, fmt.Sprintf("%d stale lock file(s)", len(locks)))
+	}
+	summary := strings.Join(parts, " and ")
+	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, total))
+	if len(sel) > 0 {
+		o.text(render.SelectedRevisions(sel))
+	}
+	for _, b := range orphans {
+		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
+	}
+	for _, l := range locks {
+		o.text("  - stale lock " + relTo(cache.Path, l))
+	}
+
+	extra := func(obj render.Object, orphansKey, locksKey string) render.Object {
+		if opts.Orphans {
+			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans)})
+		}
+		if opts.Locks {
+			obj = append(obj, render.KV{Key: locksKey, Value: len(locks)})
+		}
+		return obj
+	}
+	if opts.DryRun {
+		data := render.Object{
+			{Key: "dry_run", Value: true},
+			{Key: "revisions", Value: counts.totalRevs},
+			{Key: "incomplete", Value: len(incomplete)},
+		}
+		data = extra(data, "orphans", "locks")
+		data = append(data, render.KV{Key: "size", Value: total})
+		o.result("Dry run: no files were deleted.", data)
+		return nil
+	}
+	if err := o.confirm("Proceed?", opts.Yes); err != nil {
+		return err
+	}
+
+	failed := executePlan(o, plan)
+	fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(plan.ExpectedFreedSize+orphanSize))
+	var files []string
+	for _, b := range incomplete {
+		files = append(files, b.Path)
+	}
+	for _, b := range orphans {
+		files = append(files, b.Path)
+	}
+	if len(files) > 0 {
+		failed = executePlan(o, &delete.Plan{CacheDir: cache.Path, Blobs: files}) || failed
+	}
+	locksDeleted := 0
+	for _, l := range locks {
+		lock, err := prune.TryLock(l)
+		if err != nil || lock == nil {
+			continue // gone, or taken since the listing: leave it
+		}
+		if !executePlan(o, &delete.Plan{CacheDir: cache.Path, Blobs: []string{l}}) {
+			locksDeleted++
+		} else {
+			failed = true
+		}
+		_ = lock.Close()
+	}
+
+	data := render.Object{
+		{Key: "revisions_deleted", Value: counts.totalRevs},
+		{Key: "incomplete_deleted", Value: len(incomplete)},
+	}
+	data = extra(data, "orphans_deleted", "locks_deleted")
+	if opts.Locks {
+		data[len(data)-1].Value = locksDeleted
+	}
+	data = append(data, render.KV{Key: "freed", Value: total})
+	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, total), data)
+	if failed {
+		return &ExitCodeError{Code: ExitError}
+	}
+	return nil
+}
+
+func insideAnyDir(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if delete.Inside(p, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func relTo(base, p string) string {
+	if rel, err := filepath.Rel(base, p); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return p
+}

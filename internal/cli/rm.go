@@ -1,0 +1,310 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// RmOptions are the inputs of rm.
+type RmOptions struct {
+	IO      *iostreams.IOStreams
+	Dir     string
+	Targets []string
+	Yes     bool
+	DryRun  bool
+	Format  FormatFlags
+
+	cmd *cobra.Command
+}
+
+func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &RmOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "rm TARGETS...",
+		Short: "Remove cached repositories or revisions.",
+		Long: `Remove cached repositories or revisions, like "hf cache rm" of huggingface_hub 1.x.
+
+A target is a repo as type/repo_id (model/gpt2, dataset/org/name), a
+repo-level hf:// URI (hf://models/org/name, hf://datasets/org/name), a
+40-character revision hash (any case), or a bare repo_id (org/name) when only
+one cached repo has it. The plan is printed first, then confirmed; in the
+agent, json and quiet formats, --yes is required.`,
+		Example: `  hfcache rm model/gpt2
+  hfcache rm hf://models/openai-community/gpt2
+  hfcache rm 4fa2b4ee5e6c2d9e1a8f7c6b5a4d3c2b1a0f9e8d
+  hfcache rm model/gpt2 --dry-run
+  hfcache rm openai-community/gpt2 --yes`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return &UsageError{Err: fmt.Errorf("missing argument 'TARGETS...'")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			negated(cmd, &opts.DryRun, "dry-run")
+			opts.Targets = args
+			opts.cmd = cmd
+			return runRm(opts)
+		},
+	}
+	addCacheDirFlag(cmd, &opts.Dir)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "skip the confirmation prompt")
+	addNegatable(cmd, &opts.DryRun, "dry-run", "show what would be deleted without deleting anything")
+	addFormatFlags(cmd, &opts.Format, false)
+	return cmd
+}
+
+var hex40 = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+
+// rmResolution is what the targets of rm select.
+type rmResolution struct {
+	selected map[*scan.Repo]map[*scan.Revision]bool
+	hashes   []string
+	missing  []string
+}
+
+func (r *rmResolution) add(repo *scan.Repo, rev *scan.Revision) {
+	if r.selected[repo] == nil {
+		r.selected[repo] = map[*scan.Revision]bool{}
+	}
+	if !r.selected[repo][rev] {
+		r.selected[repo][rev] = true
+		r.hashes = append(r.hashes, rev.Hash)
+	}
+}
+
+func (r *rmResolution) selections() []render.Selection {
+	var sel []render.Selection
+	for repo, revs := range r.selected {
+		s := render.Selection{Repo: repo}
+		for rev := range revs {
+			s.Revs = append(s.Revs, rev)
+		}
+		sel = append(sel, s)
+	}
+	sort.Slice(sel, func(i, j int) bool { return sel[i].Repo.Path < sel[j].Repo.Path })
+	return sel
+}
+
+// resolveTargets maps rm's targets to revisions as upstream does, plus bare
+// repo ids that name exactly one cached repo.
+func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
+	res := &rmResolution{selected: map[*scan.Repo]map[*scan.Revision]bool{}}
+	byCacheID := map[string]*scan.Repo{}
+	byRepoID := map[string][]*scan.Repo{}
+	byHash := map[string]struct {
+		repo *scan.Repo
+		rev  *scan.Revision
+	}{}
+	for _, repo := range c.Repos {
+		byCacheID[strings.ToLower(render.CacheID(repo))] = repo
+		byRepoID[strings.ToLower(repo.ID)] = append(byRepoID[strings.ToLower(repo.ID)], repo)
+		for _, rev := range repo.Revisions {
+			byHash[strings.ToLower(rev.Hash)] = struct {
+				repo *scan.Repo
+				rev  *scan.Revision
+			}{repo, rev}
+		}
+	}
+	for _, raw := range targets {
+		target := strings.TrimSpace(raw)
+		if target == "" {
+			continue
+		}
+		if hex40.MatchString(target) {
+			m, ok := byHash[strings.ToLower(target)]
+			if !ok {
+				res.missing = append(res.missing, raw)
+				continue
+			}
+			res.add(m.repo, m.rev)
+			continue
+		}
+		id := target
+		isURI := strings.HasPrefix(target, "hf://")
+		if isURI {
+			var err error
+			if id, err = repoCacheIDFromURI(target); err != nil {
+				return nil, err
+			}
+		}
+		repo := byCacheID[strings.ToLower(id)]
+		if repo == nil && !isURI {
+			switch matches := byRepoID[strings.ToLower(target)]; len(matches) {
+			case 0:
+			case 1:
+				repo = matches[0]
+			default:
+				ids := make([]string, len(matches))
+				for i, m := range matches {
+					ids[i] = render.CacheID(m)
+				}
+				return nil, fmt.Errorf("'%s' matches several cached repos: %s. Use type/repo_id to pick one.", target, strings.Join(ids, ", "))
+			}
+		}
+		if repo == nil {
+			res.missing = append(res.missing, raw)
+			continue
+		}
+		for _, rev := range repo.Revisions {
+			res.add(repo, rev)
+		}
+	}
+	return res, nil
+}
+
+// repoCacheIDFromURI turns hf://[models/|datasets/|spaces/]ns/name into
+// "model/ns/name"; revisions and paths are refused as upstream does.
+func repoCacheIDFromURI(uri string) (string, error) {
+	body := strings.TrimPrefix(uri, "hf://")
+	if body == "" {
+		return "", fmt.Errorf("Invalid HF URI: %s. Empty body after 'hf://'.", uri)
+	}
+	segs := strings.Split(body, "/")
+	typ := "model"
+	switch segs[0] {
+	case "models", "datasets", "spaces":
+		typ = strings.TrimSuffix(segs[0], "s")
+		segs = segs[1:]
+	case "buckets", "kernels":
+		return "", fmt.Errorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+	}
+	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
+		return "", fmt.Errorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
+	}
+	if strings.Contains(segs[1], "@") || len(segs) > 2 {
+		return "", fmt.Errorf("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
+	}
+	return typ + "/" + segs[0] + "/" + segs[1], nil
+}
+
+// deletionCounts are upstream's summarize_deletions.
+type deletionCounts struct{ repos, partialRevs, totalRevs int }
+
+func countDeletions(sel []render.Selection) deletionCounts {
+	var c deletionCounts
+	for _, s := range sel {
+		c.totalRevs += len(s.Revs)
+		if s.Whole() {
+			c.repos++
+		} else {
+			c.partialRevs += len(s.Revs)
+		}
+	}
+	return c
+}
+
+func runRm(opts *RmOptions) error {
+	ios := opts.IO
+	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] TARGETS...", opts.Format, false)
+	if err != nil {
+		return err
+	}
+	cache, err := scanModern(o, opts.Dir, false)
+	if err != nil {
+		return err
+	}
+	res, err := resolveTargets(cache, opts.Targets)
+	if err != nil {
+		return o.fail(err.Error())
+	}
+	if len(res.missing) > 0 {
+		lines := make([]string, len(res.missing))
+		for i, m := range res.missing {
+			lines[i] = "  - " + m
+		}
+		o.warning("Could not find in cache:\n" + strings.Join(lines, "\n"))
+	}
+	if len(res.hashes) == 0 {
+		o.text("Nothing to delete.")
+		return nil
+	}
+	sel := res.selections()
+	plan := planSelections(cache, sel)
+	counts := countDeletions(sel)
+
+	var parts []string
+	if counts.repos > 0 {
+		parts = append(parts, fmt.Sprintf("%d repo(s)", counts.repos))
+	}
+	if counts.partialRevs > 0 {
+		parts = append(parts, fmt.Sprintf("%d revision(s)", counts.partialRevs))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%d revision(s)", counts.totalRevs))
+	}
+	freed := render.Size(plan.ExpectedFreedSize)
+	o.text(fmt.Sprintf("About to delete %s totalling %s.", strings.Join(parts, " and "), freed))
+	o.text(render.SelectedRevisions(sel))
+
+	if opts.DryRun {
+		o.result("Dry run: no files were deleted.", render.Object{
+			{Key: "dry_run", Value: true},
+			{Key: "repos", Value: counts.repos},
+			{Key: "revisions", Value: counts.totalRevs},
+			{Key: "size", Value: freed},
+		})
+		return nil
+	}
+	if err := o.confirm("Proceed with deletion?", opts.Yes); err != nil {
+		return err
+	}
+	failed := executePlan(o, plan)
+	fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
+	o.result(fmt.Sprintf("Deleted %d repo(s) and %d revision(s); freed %s.", counts.repos, counts.totalRevs, freed), render.Object{
+		{Key: "repos_deleted", Value: counts.repos},
+		{Key: "revisions_deleted", Value: counts.totalRevs},
+		{Key: "freed", Value: freed},
+	})
+	if failed {
+		return &ExitCodeError{Code: ExitError}
+	}
+	return nil
+}
+
+// planSelections plans the deletion of exactly the selected revisions of
+// the selected repos: delete.PlanRevisions runs on each repo alone, so that
+// a hash that several repos share can never reach a repo that was not
+// selected, and the plans are merged.
+func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
+	plan := &delete.Plan{CacheDir: c.Path}
+	for _, s := range sel {
+		hashes := make([]string, len(s.Revs))
+		for i, rev := range s.Revs {
+			hashes[i] = rev.Hash
+		}
+		sort.Strings(hashes)
+		p := delete.PlanRevisions(&scan.Cache{Path: c.Path, Repos: []*scan.Repo{s.Repo}, Size: s.Repo.Size}, hashes)
+		plan.Repos = append(plan.Repos, p.Repos...)
+		plan.Snapshots = append(plan.Snapshots, p.Snapshots...)
+		plan.Refs = append(plan.Refs, p.Refs...)
+		plan.Blobs = append(plan.Blobs, p.Blobs...)
+		plan.Targets = append(plan.Targets, p.Targets...)
+		plan.NotFound = append(plan.NotFound, p.NotFound...)
+		plan.ExpectedFreedSize += p.ExpectedFreedSize
+	}
+	sort.Strings(plan.Repos)
+	sort.Strings(plan.Snapshots)
+	sort.Strings(plan.Refs)
+	sort.Strings(plan.Blobs)
+	return plan
+}
+
+// executePlan runs a deletion plan and warns about every path that could
+// not be removed; it reports whether any failed.
+func executePlan(o *modernOut, plan *delete.Plan) bool {
+	result := delete.Execute(plan, delete.ExecOptions{})
+	for _, f := range result.Failures {
+		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
+	}
+	return !result.OK()
+}

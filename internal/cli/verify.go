@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
+	"github.com/hfcache/hfcache/internal/verify"
+)
+
+// VerifyOptions are the inputs of verify.
+type VerifyOptions struct {
+	IO       *iostreams.IOStreams
+	Dir      string
+	RepoID   string
+	RepoType string
+	Revision string
+	All      bool
+	Format   FormatFlags
+
+	cmd *cobra.Command
+}
+
+func newVerifyCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &VerifyOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "verify [REPO_ID]",
+		Short: "Verify the checksums of cached files, offline.",
+		Long: `Verify the files of a cached revision against the hashes the cache itself
+records, without the network: LFS blobs are named by the sha256 of their
+content and other blobs by their git blob sha1. When huggingface_hub 1.x saved
+the commit's file listing (trees/<commit>.json), its sizes and hashes are used
+too. Corrupt, truncated and missing files are listed and the exit code is 1.
+
+--revision takes a ref (main, refs/pr/1, a tag), a commit hash or a unique
+prefix of one; the default is main. --all verifies every revision of every
+repo in the cache, with a progress line on a terminal.`,
+		Example: `  hfcache verify gpt2
+  hfcache verify gpt2 --revision refs/pr/1
+  hfcache verify my-org/my-dataset --repo-type dataset
+  hfcache verify --all
+  hfcache verify --all --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.RepoID = args[0]
+			}
+			opts.cmd = cmd
+			return runVerify(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.RepoType, "repo-type", "model", "repo type: model, dataset or space")
+	cmd.Flags().StringVar(&opts.RepoType, "type", "model", "alias of --repo-type")
+	cmd.Flags().StringVar(&opts.Revision, "revision", "", "ref, commit hash or hash prefix to verify (default: main)")
+	cmd.Flags().BoolVar(&opts.All, "all", false, "verify every revision of every cached repo")
+	addCacheDirFlag(cmd, &opts.Dir)
+	addFormatFlags(cmd, &opts.Format, false)
+	return cmd
+}
+
+func runVerify(opts *VerifyOptions) error {
+	ios := opts.IO
+	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] REPO_ID", opts.Format, false)
+	if err != nil {
+		return err
+	}
+	switch opts.RepoType {
+	case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
+	default:
+		return o.usageError(fmt.Sprintf("Invalid value for '--type' / '--repo-type': '%s' is not one of 'model', 'dataset', 'space'.", opts.RepoType))
+	}
+	if opts.All && opts.RepoID != "" {
+		return o.usageError("REPO_ID and --all are mutually exclusive.")
+	}
+	if !opts.All && opts.RepoID == "" {
+		return o.usageError("Missing argument 'REPO_ID'.")
+	}
+	if opts.All && opts.Revision != "" {
+		return o.usageError("--revision needs a REPO_ID, not --all.")
+	}
+	dir, err := cacheDir(ios, opts.Dir)
+	if err != nil {
+		return o.fail(err.Error())
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return o.fail("Cache directory not found: " + dir)
+	}
+	if opts.All {
+		return verifyAll(o, dir)
+	}
+
+	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
+	if st, err := os.Stat(repoPath); err != nil || !st.IsDir() {
+		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", opts.RepoType, opts.RepoID, dir))
+	}
+	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
+	if err != nil {
+		return o.fail(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err))
+	}
+	rep, err := verify.New().Revision(repoPath, rev)
+	if err != nil {
+		return o.fail(err.Error())
+	}
+	if o.mode == render.FormatJSON {
+		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
+	}
+	if !rep.OK() {
+		printProblems(o, rep)
+		// As upstream: the error line, no traceback hint, exit 1.
+		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
+		return &ExitCodeError{Code: ExitError}
+	}
+	if o.mode != render.FormatJSON {
+		data := render.Object{
+			{Key: "repo_id", Value: opts.RepoID},
+			{Key: "repo_type", Value: opts.RepoType},
+			{Key: "revision", Value: rep.Revision},
+			{Key: "checked", Value: rep.Checked},
+		}
+		if rep.Unverifiable > 0 {
+			data = append(data, render.KV{Key: "unverifiable", Value: rep.Unverifiable})
+		}
+		data = append(data, render.KV{Key: "path", Value: rep.SnapshotPath})
+		o.result(fmt.Sprintf("Verified %d file(s) for %s '%s'. All checksums match.", rep.Checked, opts.RepoType, opts.RepoID), data)
+	}
+	return nil
+}
+
+func verifyAll(o *modernOut, dir string) error {
+	ios := o.ios
+	targets, err := verify.CacheTargets(dir)
+	if err != nil {
+		return o.fail(err.Error())
+	}
+	v := verify.New()
+	progress := ios.ErrTTY && o.mode == render.FormatHuman
+	var reports []*verify.Report
+	checked, bad := 0, 0
+	repos := map[string]bool{}
+	for i, t := range targets {
+		if progress {
+			typ, id, _ := scan.ParseFolderName(filepath.Base(t.RepoPath))
+			line := fmt.Sprintf("Verifying %d/%d: %s/%s@%s", i+1, len(targets), typ, id, short(t.Revision))
+			fmt.Fprint(ios.ErrOut, "\r\x1b[K"+o.ansi.Gray(line))
+		}
+		rep, err := v.Revision(t.RepoPath, t.Revision)
+		if err != nil {
+			if progress {
+				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+			}
+			return o.fail(err.Error())
+		}
+		reports = append(reports, rep)
+		repos[t.RepoPath] = true
+		checked += rep.Checked
+		if !rep.OK() {
+			bad++
+		}
+	}
+	if progress {
+		fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+	}
+	if o.mode == render.FormatJSON {
+		objs := make([]render.Object, len(reports))
+		for i, r := range reports {
+			objs[i] = reportObject(r)
+		}
+		fmt.Fprintln(ios.Out, render.PyJSON(objs))
+	}
+	nProblems := 0
+	for _, r := range reports {
+		if !r.OK() {
+			nProblems += len(r.Problems)
+			o.text(fmt.Sprintf("%s/%s (revision %s):", r.RepoType, r.RepoID, r.Revision))
+			printProblems(o, r)
+		}
+	}
+	if bad > 0 {
+		o.errorMsg(fmt.Sprintf("Verification failed: %d problem(s) in %d of %d revision(s).", nProblems, bad, len(reports)))
+		return &ExitCodeError{Code: ExitError}
+	}
+	if o.mode != render.FormatJSON {
+		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), render.Object{
+			{Key: "repos", Value: len(repos)},
+			{Key: "revisions", Value: len(reports)},
+			{Key: "checked", Value: checked},
+			{Key: "path", Value: dir},
+		})
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 8 {
+		return h[:8]
+	}
+	return h
+}
+
+// printProblems lists a report's problems the way upstream lists checksum
+// mismatches and missing files.
+func printProblems(o *modernOut, rep *verify.Report) {
+	var bad, missing []string
+	for _, p := range rep.Problems {
+		switch p.Kind {
+		case verify.Missing:
+			missing = append(missing, fmt.Sprintf("  - %s (blob %s)", p.File, filepath.Base(p.Blob)))
+		case verify.Truncated:
+			bad = append(bad, fmt.Sprintf("  - %s: truncated, %d of %d bytes; expected %s (%s), got %s", p.File, p.Size, p.ExpectedSize, p.Expected, p.Algorithm, p.Actual))
+		default:
+			bad = append(bad, fmt.Sprintf("  - %s: expected %s (%s), got %s", p.File, p.Expected, p.Algorithm, p.Actual))
+		}
+	}
+	if len(bad) > 0 {
+		o.text("❌ Checksum verification failed for the following file(s):\n" + strings.Join(bad, "\n"))
+	}
+	if len(missing) > 0 {
+		o.text("❌ Missing files (in the snapshot, absent from the cache):\n" + strings.Join(missing, "\n"))
+	}
+}
+
+// reportObject is a report for --format json.
+func reportObject(r *verify.Report) render.Object {
+	problems := make([]render.Object, len(r.Problems))
+	for i, p := range r.Problems {
+		obj := render.Object{
+			{Key: "file", Value: p.File},
+			{Key: "kind", Value: string(p.Kind)},
+			{Key: "blob", Value: p.Blob},
+		}
+		if p.Algorithm != "" {
+			obj = append(obj, render.KV{Key: "algorithm", Value: p.Algorithm}, render.KV{Key: "expected", Value: p.Expected}, render.KV{Key: "actual", Value: p.Actual})
+		}
+		if p.Size >= 0 {
+			obj = append(obj, render.KV{Key: "size", Value: p.Size})
+		}
+		if p.ExpectedSize >= 0 {
+			obj = append(obj, render.KV{Key: "expected_size", Value: p.ExpectedSize})
+		}
+		problems[i] = obj
+	}
+	return render.Object{
+		{Key: "repo_id", Value: r.RepoID},
+		{Key: "repo_type", Value: r.RepoType},
+		{Key: "revision", Value: r.Revision},
+		{Key: "path", Value: r.SnapshotPath},
+		{Key: "ok", Value: r.OK()},
+		{Key: "checked", Value: r.Checked},
+		{Key: "unverifiable", Value: r.Unverifiable},
+		{Key: "problems", Value: problems},
+	}
+}

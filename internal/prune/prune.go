@@ -1,0 +1,169 @@
+// Package prune finds what `hfcache prune` removes beyond the revisions
+// upstream's `hf cache prune` picks: detached revisions older than the N
+// most recent of their repo (--keep-last), blobs no snapshot uses
+// (--orphans) and lock files nobody holds (--locks). It only reads the
+// cache; deletions go through package delete.
+package prune
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// RepoRevisions are revisions of one repo picked for deletion.
+type RepoRevisions struct {
+	Repo *scan.Repo
+	Revs []*scan.Revision
+}
+
+// Detached picks, per repo, the revisions no ref points to, except those
+// among the keepLast most recently modified revisions of the repo (ties by
+// hash). keepLast 0 picks every detached revision, as upstream does. A
+// revision a ref points to is never picked.
+func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
+	var out []RepoRevisions
+	for _, repo := range c.Repos {
+		revs := append([]*scan.Revision(nil), repo.Revisions...)
+		sort.SliceStable(revs, func(i, j int) bool {
+			a, b := revs[i], revs[j]
+			if !a.LastModified.Equal(b.LastModified) {
+				return a.LastModified.After(b.LastModified)
+			}
+			return a.Hash > b.Hash
+		})
+		var picked []*scan.Revision
+		for i, rev := range revs {
+			if i < keepLast || !rev.Detached() {
+				continue
+			}
+			picked = append(picked, rev)
+		}
+		if len(picked) > 0 {
+			sort.Slice(picked, func(i, j int) bool { return picked[i].Hash < picked[j].Hash })
+			out = append(out, RepoRevisions{Repo: repo, Revs: picked})
+		}
+	}
+	return out
+}
+
+// Incomplete lists every repo's blobs/*.incomplete partial downloads,
+// split into those nobody writes to and those whose download is running
+// (its lock, .locks/<repo>/<etag>.lock, is held): removing the latter
+// would make the download fail, so they are left alone.
+func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
+	for _, repo := range c.Repos {
+		for _, b := range repo.Incomplete {
+			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
+			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
+			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
+			if held, _ := Held(lock); held {
+				running = append(running, b)
+				continue
+			}
+			stale = append(stale, b)
+		}
+	}
+	return stale, running
+}
+
+// Orphans lists the regular files in each valid repo's blobs/ folder that
+// no snapshot uses (partial downloads, *.incomplete, are not orphans: they
+// are Incomplete). A blob whose download lock is held right now is left
+// out: its download is finishing. Repos the scanner rejected are skipped.
+func Orphans(c *scan.Cache) ([]scan.Blob, error) {
+	var out []scan.Blob
+	for _, repo := range c.Repos {
+		used := make(map[string]bool, len(repo.Blobs))
+		for _, b := range repo.Blobs {
+			used[b.Path] = true
+		}
+		dir := filepath.Join(repo.Path, "blobs")
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue
+			}
+			return nil, err
+		}
+		for _, e := range entries {
+			name := e.Name()
+			p := filepath.Join(dir, name)
+			if !e.Type().IsRegular() || strings.HasSuffix(name, ".incomplete") || used[p] {
+				continue
+			}
+			// The scanner records resolved paths: compare resolved too.
+			if real, err := filepath.EvalSymlinks(p); err == nil && used[real] {
+				continue
+			}
+			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), name+".lock")
+			if held, _ := Held(lock); held {
+				continue
+			}
+			st, err := e.Info()
+			if err != nil {
+				continue
+			}
+			out = append(out, scan.Blob{Path: p, Size: st.Size(), MTime: st.ModTime()})
+		}
+	}
+	return out, nil
+}
+
+// LockFiles lists the *.lock files below <cache>/.locks, sorted.
+func LockFiles(cacheDir string) ([]string, error) {
+	root := filepath.Join(cacheDir, ".locks")
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == root {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".lock") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// StaleLocks lists the lock files nobody holds right now.
+func StaleLocks(cacheDir string) ([]string, error) {
+	files, err := LockFiles(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range files {
+		held, err := Held(f)
+		if err == nil && !held {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// Held reports whether another process holds a lock on path (a missing
+// file is not held).
+func Held(path string) (bool, error) {
+	l, err := TryLock(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	if l == nil {
+		return true, nil
+	}
+	return false, l.Close()
+}

@@ -1,0 +1,466 @@
+package render
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// This file renders the hf 1.x verbs (hf cache ls/rm/prune/verify of
+// huggingface_hub 1.28): the padded and truncated human table, the agent
+// TSV with Python reprs, compact JSON as Python's json.dumps writes it, the
+// result blocks and hf 1.0's CSV.
+
+// Format is an output format of the hf 1.x verbs.
+type Format string
+
+// Output formats. FormatAuto is resolved by the caller before rendering.
+const (
+	FormatAuto  Format = "auto"
+	FormatHuman Format = "human"
+	FormatAgent Format = "agent"
+	FormatJSON  Format = "json"
+	FormatQuiet Format = "quiet"
+	FormatCSV   Format = "csv"
+)
+
+// Green is upstream's ANSI.green.
+func (a ANSI) Green(s string) string { return a.wrap("\x1b[32m", s) }
+
+// Yellow is upstream's ANSI.yellow (warnings).
+func (a ANSI) Yellow(s string) string { return a.wrap("\x1b[33m", s) }
+
+var ansiRE = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// StripANSI removes ANSI colour codes (agent mode prints text without them).
+func StripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// KV is one key of an ordered object.
+type KV struct {
+	Key   string
+	Value any
+}
+
+// Object is an ordered set of keys (a Python dict keeps insertion order).
+// Values may be string, int, int64, float64, bool, []string, nil, Object or
+// []Object.
+type Object []KV
+
+// Get returns the value of key (nil when absent).
+func (o Object) Get(key string) any {
+	for _, kv := range o {
+		if kv.Key == key {
+			return kv.Value
+		}
+	}
+	return nil
+}
+
+// PyJSON encodes v like Python's json.dumps(v) with default arguments:
+// ", " and ": " separators, non-ASCII escaped as \uXXXX, floats as repr().
+func PyJSON(v any) string {
+	var b strings.Builder
+	writeJSON(&b, v)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if x {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case float64:
+		b.WriteString(PyFloat(x))
+	case string:
+		writeJSONString(b, x)
+	case []string:
+		b.WriteByte('[')
+		for i, s := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSONString(b, s)
+		}
+		b.WriteByte(']')
+	case Object:
+		b.WriteByte('{')
+		for i, kv := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSONString(b, kv.Key)
+			b.WriteString(": ")
+			writeJSON(b, kv.Value)
+		}
+		b.WriteByte('}')
+	case []Object:
+		b.WriteByte('[')
+		for i, o := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSON(b, o)
+		}
+		b.WriteByte(']')
+	default:
+		writeJSONString(b, PyStr(v))
+	}
+}
+
+func writeJSONString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20 || r >= 0x7f:
+			write := func(u rune) {
+				b.WriteString(`\u`)
+				for shift := 12; shift >= 0; shift -= 4 {
+					b.WriteByte(hex[(u>>uint(shift))&0xf])
+				}
+			}
+			if r > 0xffff {
+				r -= 0x10000
+				write(0xd800 + (r>>10)&0x3ff)
+				write(0xdc00 + r&0x3ff)
+			} else {
+				write(r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+// PyFloat formats f like Python's repr(float): the shortest round-trip
+// digits, "1.0" for integral values, exponent form outside [1e-4, 1e16).
+func PyFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case math.IsNaN(f):
+		return "NaN"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, expStr, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expStr)
+	if exp < -4 || exp >= 16 {
+		sign := "+"
+		if exp < 0 {
+			sign, exp = "-", -exp
+		}
+		return mant + "e" + sign + pad2(exp)
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// PyStr is Python's str(v) for the values an Object holds: True/False for
+// bools, a list repr (['a', 'b']) for lists.
+func PyStr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return PyFloat(x)
+	case string:
+		return x
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = scan.PyRepr(s)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case Object, []Object:
+		return PyJSON(x)
+	}
+	return ""
+}
+
+// singleLine collapses runs of whitespace into one space and trims, like
+// Python's " ".join(s.split()).
+func singleLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// humanCell is upstream's _format_table_value_human for our value types.
+func humanCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case bool:
+		if x {
+			return "✔"
+		}
+		return ""
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = singleLine(s)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return singleLine(PyStr(v))
+}
+
+// ToHeader turns a key into a SCREAMING_SNAKE header ("last_modified" ->
+// "LAST_MODIFIED", "camelCase" -> "CAMEL_CASE").
+func ToHeader(name string) string {
+	var b strings.Builder
+	var prev rune
+	for i, r := range name {
+		if i > 0 && prev >= 'a' && prev <= 'z' && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return strings.ToUpper(b.String())
+}
+
+// Column is one column of a modern table: the key in the items and whether
+// it is right-aligned.
+type Column struct {
+	Key   string
+	Right bool
+}
+
+// HumanTable renders items as hf 1.28's human table: SCREAMING_SNAKE
+// headers, a dashed line, columns joined by one space (the last one padded
+// too), cells truncated with "..." so that the table fits in width columns
+// unless noTruncate. It returns the table (no final newline) and whether a
+// cell was truncated.
+func HumanTable(items []Object, cols []Column, width int, noTruncate bool) (string, bool) {
+	headers := make([]string, len(cols))
+	for i, c := range cols {
+		headers[i] = ToHeader(c.Key)
+	}
+	rows := make([][]string, len(items))
+	for r, it := range items {
+		rows[r] = make([]string, len(cols))
+		for c, col := range cols {
+			rows[r][c] = humanCell(it.Get(col.Key))
+		}
+	}
+	truncated := false
+	if !noTruncate {
+		truncated = truncateColumns(headers, rows, width)
+	}
+	widths := make([]int, len(cols))
+	for c, h := range headers {
+		widths[c] = utf8.RuneCountInString(h)
+		for _, row := range rows {
+			widths[c] = max(widths[c], utf8.RuneCountInString(row[c]))
+		}
+	}
+	line := func(cells []string) string {
+		parts := make([]string, len(cells))
+		for c, s := range cells {
+			if cols[c].Right {
+				parts[c] = padLeft(s, widths[c])
+			} else {
+				parts[c] = padRight(s, widths[c])
+			}
+		}
+		return strings.Join(parts, " ")
+	}
+	lines := []string{line(headers)}
+	dashes := make([]string, len(cols))
+	for c, w := range widths {
+		dashes[c] = strings.Repeat("-", w)
+	}
+	lines = append(lines, line(dashes))
+	for _, row := range rows {
+		lines = append(lines, line(row))
+	}
+	return strings.Join(lines, "\n"), truncated
+}
+
+// truncateColumns shrinks the widest column one character at a time (never
+// below its header or 4 characters) until the table fits, then cuts longer
+// cells to "<prefix>...". It reports whether any cell was cut.
+func truncateColumns(headers []string, rows [][]string, width int) bool {
+	if len(rows) == 0 {
+		return false
+	}
+	n := len(headers)
+	natural := make([]int, n)
+	for c := range headers {
+		natural[c] = utf8.RuneCountInString(headers[c])
+		for _, row := range rows {
+			natural[c] = max(natural[c], utf8.RuneCountInString(row[c]))
+		}
+	}
+	budget := width - max(0, n-1)
+	sum := func(xs []int) int {
+		t := 0
+		for _, x := range xs {
+			t += x
+		}
+		return t
+	}
+	if sum(natural) <= budget {
+		return false
+	}
+	caps := append([]int(nil), natural...)
+	floors := make([]int, n)
+	for c, h := range headers {
+		floors[c] = max(utf8.RuneCountInString(h), 4)
+	}
+	for sum(caps) > budget {
+		widest := -1
+		for c := range caps {
+			if caps[c] > floors[c] && (widest < 0 || caps[c] > caps[widest]) {
+				widest = c
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		caps[widest]--
+	}
+	truncated := false
+	for _, row := range rows {
+		for c, cell := range row {
+			if utf8.RuneCountInString(cell) > caps[c] {
+				truncated = true
+				row[c] = string([]rune(cell)[:max(0, caps[c]-3)]) + "..."
+			}
+		}
+	}
+	return truncated
+}
+
+// AgentTable renders items as hf 1.28's agent TSV: a header line of keys,
+// then one line per item, lists as Python reprs, no truncation. No final
+// newline.
+func AgentTable(items []Object, keys []string) string {
+	lines := []string{strings.Join(keys, "\t")}
+	for _, it := range items {
+		cells := make([]string, len(keys))
+		for i, k := range keys {
+			cells[i] = singleLine(PyStr(it.Get(k)))
+		}
+		lines = append(lines, strings.Join(cells, "\t"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// QuietIDs renders the value of key for each item, one a line.
+func QuietIDs(items []Object, key string) string {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(PyStr(it.Get(key)))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Result renders a success summary as hf 1.28's out.result does in each
+// format (with its final newline), or "" when nothing is printed.
+func Result(mode Format, msg string, data Object, ansi ANSI) string {
+	switch mode {
+	case FormatHuman:
+		parts := []string{ansi.Green("✓ " + msg)}
+		for _, kv := range data {
+			if kv.Value != nil {
+				parts = append(parts, "  "+kv.Key+": "+PyStr(kv.Value))
+			}
+		}
+		return strings.Join(parts, "\n") + "\n"
+	case FormatAgent:
+		var parts []string
+		for _, kv := range data {
+			if kv.Value != nil {
+				parts = append(parts, kv.Key+"="+PyStr(kv.Value))
+			}
+		}
+		if len(parts) == 0 {
+			return msg + "\n"
+		}
+		return strings.Join(parts, " ") + "\n"
+	case FormatJSON:
+		if len(data) == 0 {
+			return "\n"
+		}
+		return PyJSON(data) + "\n"
+	case FormatQuiet:
+		if len(data) > 0 {
+			return PyStr(data[0].Value) + "\n"
+		}
+	}
+	return ""
+}
+
+// CSV renders rows as Python's csv.writer does: minimal quoting and "\r\n"
+// line ends.
+func CSV(header []string, rows [][]string) string {
+	var b strings.Builder
+	write := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if strings.ContainsAny(c, ",\"\r\n") {
+				b.WriteByte('"')
+				b.WriteString(strings.ReplaceAll(c, `"`, `""`))
+				b.WriteByte('"')
+			} else {
+				b.WriteString(c)
+			}
+		}
+		b.WriteString("\r\n")
+	}
+	write(header)
+	for _, r := range rows {
+		write(r)
+	}
+	return b.String()
+}
