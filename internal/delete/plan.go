@@ -26,6 +26,8 @@ type Plan struct {
 	Refs []string
 	// Blobs are blob files that no remaining revision uses.
 	Blobs []string
+	// BlobSizes gives the size of each blob of Blobs.
+	BlobSizes map[string]int64
 	// ExpectedFreedSize is the number of bytes the plan frees.
 	ExpectedFreedSize int64
 	// NotFound lists selected hashes that match no revision, in the order
@@ -107,41 +109,58 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			continue
 		}
 		p.Targets = append(p.Targets, t)
-		kept := map[int32]bool{}
-		for _, rev := range repo.Revisions {
-			if !sel[rev] {
-				for _, id := range rev.BlobIDs {
-					kept[id] = true
-				}
-			}
-		}
-		gone := map[int32]bool{}
-		for _, rev := range repo.Revisions {
-			if !sel[rev] {
-				continue
-			}
-			p.Snapshots = append(p.Snapshots, rev.SnapshotPath)
-			for _, ref := range rev.Refs {
-				p.Refs = append(p.Refs, filepath.Join(repo.Path, "refs", filepath.FromSlash(ref)))
-			}
-			for _, id := range rev.BlobIDs {
-				if kept[id] || gone[id] {
-					continue
-				}
-				gone[id] = true
-				b := repo.Blobs[id]
-				p.ExpectedFreedSize += b.Size
-				if !insideAny(b.Path, p.Snapshots) {
-					p.Blobs = append(p.Blobs, b.Path)
-				}
-			}
-		}
+		p.addPartial(repo, sel)
 	}
 	sort.Strings(p.Repos)
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
 	return p
+}
+
+// addPartial adds to the plan the removal of the selected revisions of
+// repo, keeping the repo folder: their snapshot folders, the refs pointing
+// to them and the blobs no other revision uses.
+func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
+	kept := map[int32]bool{}
+	for _, rev := range repo.Revisions {
+		if !sel[rev] {
+			for _, id := range rev.BlobIDs {
+				kept[id] = true
+			}
+		}
+	}
+	gone := map[int32]bool{}
+	var snapshots []string
+	for _, rev := range repo.Revisions {
+		if sel[rev] {
+			snapshots = append(snapshots, rev.SnapshotPath)
+		}
+	}
+	p.Snapshots = append(p.Snapshots, snapshots...)
+	for _, rev := range repo.Revisions {
+		if !sel[rev] {
+			continue
+		}
+		for _, ref := range rev.Refs {
+			p.Refs = append(p.Refs, filepath.Join(repo.Path, "refs", filepath.FromSlash(ref)))
+		}
+		for _, id := range rev.BlobIDs {
+			if kept[id] || gone[id] {
+				continue
+			}
+			gone[id] = true
+			b := repo.Blobs[id]
+			p.ExpectedFreedSize += b.Size
+			if !insideAny(b.Path, snapshots) {
+				p.Blobs = append(p.Blobs, b.Path)
+				if p.BlobSizes == nil {
+					p.BlobSizes = map[string]int64{}
+				}
+				p.BlobSizes[b.Path] = b.Size
+			}
+		}
+	}
 }
 
 // insideAny reports whether path lies inside one of dirs.

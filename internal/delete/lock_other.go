@@ -1,0 +1,11 @@
+//go:build !unix
+
+package delete
+
+import "os"
+
+// lockFile is a no-op where flock does not exist.
+func lockFile(*os.File) error { return nil }
+
+// tryLockFile is a no-op where flock does not exist.
+func tryLockFile(*os.File) error { return nil }
