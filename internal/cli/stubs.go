@@ -10,10 +10,6 @@ import (
 
 var errNotYet = errors.New("not implemented yet")
 
-func newDeleteCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{Use: "delete-cache", Short: "Delete revisions from the cache directory.", RunE: func(*cobra.Command, []string) error { return errNotYet }}
-}
-
 func newLsCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{Use: "ls", Aliases: []string{"list"}, Short: "List cached repos or revisions", RunE: func(*cobra.Command, []string) error { return errNotYet }}
 }
