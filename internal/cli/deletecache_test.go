@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -244,5 +245,36 @@ func TestDeleteCacheEndOfInput(t *testing.T) {
 	}
 	if cachetest.Listing(t, dir) != before {
 		t.Error("cache changed")
+	}
+}
+
+// TestReportDeletion: a complete run prints upstream's Done line; an
+// incomplete one says so, lists every problem on stderr and exits 1.
+func TestReportDeletion(t *testing.T) {
+	ios, _, out, errOut := iostreams.Test()
+	if err := reportDeletion(ios, &delete.Result{ReposDeleted: 1, RevisionsDeleted: 3, FreedSize: 29900}); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "Done. Deleted 1 repo(s) and 3 revision(s) for a total of 29.9K.\n" || errOut.Len() != 0 {
+		t.Errorf("stdout %q stderr %q", out, errOut)
+	}
+	ios, _, out, errOut = iostreams.Test()
+	err := reportDeletion(ios, &delete.Result{
+		RevisionsDeleted: 1, FreedSize: 4,
+		Failures: []delete.Failure{{Kind: delete.KindBlob, Path: "/c/b", Err: errors.New("remove /c/b: operation not permitted")}},
+		Skipped:  []delete.Skip{{Kind: delete.KindBlob, Path: "/outside", Reason: delete.ErrOutsideRepo}},
+		Locked:   []string{"/c/models--a--b"},
+	})
+	var ec *ExitCodeError
+	if !errors.As(err, &ec) || ec.Code != ExitError || !strings.Contains(ec.Msg, "1 path(s) could not be deleted") || !strings.Contains(ec.Msg, "models--a--b") {
+		t.Fatalf("err = %v", err)
+	}
+	if out.String() != "Done with errors. Deleted 0 repo(s) and 1 revision(s) for a total of 4.0.\n" {
+		t.Errorf("stdout %q", out)
+	}
+	for _, want := range []string{"Kept blob /outside: path is outside the repo being changed\n", "Couldn't delete blob: remove /c/b: operation not permitted\n"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr %q lacks %q", errOut, want)
+		}
 	}
 }

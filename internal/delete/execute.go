@@ -234,7 +234,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
 		if err != nil {
 			ex.res.Locked = append(ex.res.Locked, repoPath)
-			ex.res.Skipped = append(ex.res.Skipped, Skip{KindRepo, repoPath, fmt.Errorf("%w: %s", ErrLocked, holder)})
+			reason := fmt.Errorf("%w: %s", ErrLocked, holder)
+			if !errors.Is(err, errWouldBlock) {
+				reason = fmt.Errorf("%w: cannot check %s: %v", ErrLocked, holder, err)
+			}
+			ex.res.Skipped = append(ex.res.Skipped, Skip{KindRepo, repoPath, reason})
 			return
 		}
 		defer locks.release()
@@ -295,27 +299,47 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		ex.fail(KindRepo, repoPath, err)
 		return
 	}
-	// 1. Refs: the revision becomes detached.
-	for _, ref := range now.Refs {
-		if err := removeFile(repoPath, ref); err != nil {
-			ex.fail(KindRef, ref, err)
-			continue
+	// 1. Refs: the revision becomes detached. A revision whose ref could
+	// not be removed keeps its snapshot (a ref to a missing snapshot would
+	// make the repo unreadable).
+	refsOf := map[string][]string{}
+	for rev := range sel {
+		for _, ref := range rev.Refs {
+			refsOf[rev.SnapshotPath] = append(refsOf[rev.SnapshotPath], filepath.Join(repoPath, "refs", filepath.FromSlash(ref)))
 		}
-		ex.removed(KindRef, ref)
+	}
+	failed := false
+	refFailed := map[string]bool{}
+	for _, s := range snapshots {
+		for _, ref := range refsOf[s] {
+			if err := removeFile(repoPath, ref); err != nil {
+				ex.fail(KindRef, ref, err)
+				refFailed[s], failed = true, true
+				continue
+			}
+			ex.removed(KindRef, ref)
+		}
 	}
 	// 2. Snapshot folders, each in one atomic move.
 	for _, s := range snapshots {
+		if refFailed[s] {
+			ex.res.Skipped = append(ex.res.Skipped, Skip{KindSnapshot, s, errRefKept})
+			continue
+		}
 		if err := op.discard(repoPath, s, true); err != nil {
 			ex.fail(KindSnapshot, s, err)
+			failed = true
 			continue
 		}
 		ex.res.RevisionsDeleted++
 		ex.removed(KindSnapshot, s)
+		ex.res.FreedSize += windowsFilesSize(now, s)
 	}
-	// Files of Windows-style snapshots (regular files, not links) went with
-	// their folder.
-	ex.res.FreedSize += now.ExpectedFreedSize - sumSizes(now.BlobSizes)
-	// 3. Blobs no kept revision uses.
+	// 3. Blobs no kept revision uses. After a failure, only those that no
+	// revision left on disk uses.
+	if failed {
+		blobs = unusedBlobs(repoPath, blobs)
+	}
 	for _, b := range blobs {
 		if err := removeFile(repoPath, b); err != nil {
 			ex.fail(KindBlob, b, err)
@@ -326,12 +350,38 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	}
 }
 
-func sumSizes(m map[string]int64) int64 {
+var errRefKept = errors.New("kept because one of its refs could not be removed")
+
+// windowsFilesSize is the size of the files stored directly in snapshot
+// folder s (Windows-style caches): they went with the folder.
+func windowsFilesSize(p *Plan, s string) int64 {
 	var n int64
-	for _, s := range m {
-		n += s
+	for path, size := range p.SnapshotFileSizes {
+		if Inside(path, s) {
+			n += size
+		}
 	}
 	return n
+}
+
+// unusedBlobs keeps the blobs that no revision now on disk uses; none when
+// the repo cannot be read.
+func unusedBlobs(repoPath string, blobs []string) []string {
+	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
+	if err != nil {
+		return nil
+	}
+	used := map[string]bool{}
+	for _, b := range fresh.Blobs {
+		used[b.Path] = true
+	}
+	var out []string
+	for _, b := range blobs {
+		if !used[b] {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // wholeRepo removes a repo folder: one rename into the trash, then the
@@ -341,6 +391,12 @@ func (ex *executor) wholeRepo(repoPath string, size int64) {
 	op, err := ex.operation()
 	if err == nil {
 		err = op.discard(ex.cacheDir, repoPath, false)
+	}
+	if errors.Is(err, errTrashRemove) {
+		// Out of the cache already, but its files could not be removed;
+		// the next run's Recover retries.
+		ex.fail(KindRepo, repoPath, err)
+		return
 	}
 	if err != nil {
 		if err = removeRepoInPlace(repoPath); err != nil {
@@ -421,20 +477,27 @@ func removeRepoInPlace(repoPath string) error {
 			errs = append(errs, fmt.Errorf("remove %s: %w", p, err))
 		}
 	}
+	// Each stage runs only when the previous one fully succeeded.
 	rm(filepath.Join(repoPath, "refs"))
 	snaps := filepath.Join(repoPath, "snapshots")
-	if entries, err := os.ReadDir(snaps); err == nil {
+	if len(errs) == 0 {
+		if entries, err := os.ReadDir(snaps); err == nil {
+			for _, e := range entries {
+				rm(filepath.Join(snaps, e.Name()))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		entries, _ := os.ReadDir(repoPath)
 		for _, e := range entries {
-			rm(filepath.Join(snaps, e.Name()))
+			if e.Name() != "snapshots" {
+				rm(filepath.Join(repoPath, e.Name()))
+			}
 		}
 	}
-	entries, _ := os.ReadDir(repoPath)
-	for _, e := range entries {
-		if e.Name() != "snapshots" {
-			rm(filepath.Join(repoPath, e.Name()))
-		}
+	if len(errs) == 0 {
+		rm(snaps)
 	}
-	rm(snaps)
 	if len(errs) == 0 {
 		rm(repoPath)
 	}
@@ -533,10 +596,14 @@ func (op *operation) discard(parent, path string, inPlace bool) error {
 		return nil
 	}
 	if err := os.RemoveAll(dest); err != nil {
-		return fmt.Errorf("remove %s (moved to %s): %w", path, dest, err)
+		return fmt.Errorf("%w: %s (moved to %s): %v", errTrashRemove, path, dest, err)
 	}
 	return nil
 }
+
+// errTrashRemove says a folder left the cache (moved into the trash) but
+// could not be removed there.
+var errTrashRemove = errors.New("moved out of the cache but not removed")
 
 // finish removes the trash folder and the journal, and .locks when this
 // operation created it and left it empty.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -302,47 +301,6 @@ func TestExecuteRevalidates(t *testing.T) {
 			t.Error("wrong blobs kept")
 		}
 	})
-}
-
-// TestExecuteLockedRepo: while another open file holds a download lock of
-// the repo, the repo is left alone and reported; once released it goes.
-func TestExecuteLockedRepo(t *testing.T) {
-	dir, repo := repoTree(t)
-	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
-	if err := os.MkdirAll(lockDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lockPath := filepath.Join(lockDir, "only1.lock")
-	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		t.Fatal(err)
-	}
-	plan := PlanRevisions(mustScan(t, dir), []string{r1})
-	res := Execute(plan, ExecOptions{})
-	if res.OK() || len(res.Locked) != 1 || res.Locked[0] != repo {
-		t.Fatalf("locked repo not reported: %+v", res)
-	}
-	if !exists(filepath.Join(repo, "refs", "main")) || !exists(filepath.Join(repo, "snapshots", r1)) || !exists(filepath.Join(repo, "blobs", "only1")) {
-		t.Fatal("locked repo changed")
-	}
-	if !strings.Contains(res.Skipped[0].Reason.Error(), lockPath) {
-		t.Errorf("reason %v does not name the lock", res.Skipped[0].Reason)
-	}
-	f.Close()
-	res = Execute(plan, ExecOptions{})
-	if !res.OK() || exists(filepath.Join(repo, "snapshots", r1)) {
-		t.Fatalf("after release: %+v", res)
-	}
-	if !exists(lockPath) {
-		t.Error("lock file removed")
-	}
 }
 
 // TestExecuteRefusesOutsidePlan: hand-made plans cannot reach outside the

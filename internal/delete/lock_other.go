@@ -2,10 +2,16 @@
 
 package delete
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
 // lockFile is a no-op where flock does not exist.
 func lockFile(*os.File) error { return nil }
 
 // tryLockFile is a no-op where flock does not exist.
 func tryLockFile(*os.File) error { return nil }
+
+// errWouldBlock never happens where flock does not exist.
+var errWouldBlock = errors.New("lock held")

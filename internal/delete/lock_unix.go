@@ -29,3 +29,7 @@ func tryLockFile(f *os.File) error {
 		}
 	}
 }
+
+// errWouldBlock is what tryLockFile returns when another process holds
+// the lock.
+var errWouldBlock error = syscall.EWOULDBLOCK

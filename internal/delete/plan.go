@@ -28,6 +28,9 @@ type Plan struct {
 	Blobs []string
 	// BlobSizes gives the size of each blob of Blobs.
 	BlobSizes map[string]int64
+	// SnapshotFileSizes gives the size of each file stored directly in a
+	// removed snapshot folder (Windows-style caches); they go with it.
+	SnapshotFileSizes map[string]int64
 	// ExpectedFreedSize is the number of bytes the plan frees.
 	ExpectedFreedSize int64
 	// NotFound lists selected hashes that match no revision, in the order
@@ -152,7 +155,12 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			gone[id] = true
 			b := repo.Blobs[id]
 			p.ExpectedFreedSize += b.Size
-			if !insideAny(b.Path, snapshots) {
+			if insideAny(b.Path, snapshots) {
+				if p.SnapshotFileSizes == nil {
+					p.SnapshotFileSizes = map[string]int64{}
+				}
+				p.SnapshotFileSizes[b.Path] = b.Size
+			} else {
 				p.Blobs = append(p.Blobs, b.Path)
 				if p.BlobSizes == nil {
 					p.BlobSizes = map[string]int64{}
