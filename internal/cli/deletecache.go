@@ -308,15 +308,23 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 	return &ExitCodeError{Code: ExitError, Msg: "Error: deletion incomplete: " + strings.Join(parts, "; ") + "."}
 }
 
-// tempDir is Python's tempfile.gettempdir(): $TMPDIR, $TEMP, $TMP, then
-// the system default.
+// tempDir is Python's tempfile.gettempdir(): the first existing folder of
+// $TMPDIR, $TEMP, $TMP, /tmp, /var/tmp, /usr/tmp, the current folder.
 func tempDir(ios *iostreams.IOStreams) string {
+	var dirs []string
 	for _, k := range []string{"TMPDIR", "TEMP", "TMP"} {
 		if v := ios.Getenv(k); v != "" {
-			if st, err := os.Stat(v); err == nil && st.IsDir() {
-				return v
-			}
+			dirs = append(dirs, v)
 		}
+	}
+	dirs = append(dirs, "/tmp", "/var/tmp", "/usr/tmp")
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return wd
 	}
 	return os.TempDir()
 }
