@@ -125,7 +125,7 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 		return res
 	}
 	res.Recovered = Recover(cacheDir)
-	ex := &executor{cacheDir: cacheDir, opts: opts, res: res}
+	ex := &executor{cacheDir: cacheDir, opts: opts, res: res, plan: p}
 	defer ex.close()
 
 	// Every path must belong to a target repo; the others are kept.
@@ -137,9 +137,9 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 			i := ownerOf(targets, path)
 			switch {
 			case !Inside(path, cacheDir) || path == cacheDir:
-				res.Skipped = append(res.Skipped, Skip{part.kind, path, ErrOutsideCache})
+				ex.skip(part.kind, path, ErrOutsideCache)
 			case i < 0:
-				res.Skipped = append(res.Skipped, Skip{part.kind, path, ErrOutsideRepo})
+				ex.skip(part.kind, path, ErrOutsideRepo)
 			default:
 				owned[i].add(part.kind, path)
 			}
@@ -184,6 +184,8 @@ func ownerOf(targets []Target, path string) int {
 }
 
 type executor struct {
+	plan     *Plan
+	skipped  map[string]bool
 	cacheDir string
 	opts     ExecOptions
 	res      *Result
@@ -194,6 +196,18 @@ func (ex *executor) close() {
 	if ex.op != nil {
 		ex.op.finish()
 	}
+}
+
+// skip records a path kept on purpose, once.
+func (ex *executor) skip(kind Kind, path string, reason error) {
+	if ex.skipped == nil {
+		ex.skipped = map[string]bool{}
+	}
+	if ex.skipped[path] {
+		return
+	}
+	ex.skipped[path] = true
+	ex.res.Skipped = append(ex.res.Skipped, Skip{kind, path, reason})
 }
 
 func (ex *executor) fail(kind Kind, path string, err error) {
@@ -238,7 +252,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 			if !errors.Is(err, errWouldBlock) {
 				reason = fmt.Errorf("%w: cannot check %s: %v", ErrLocked, holder, err)
 			}
-			ex.res.Skipped = append(ex.res.Skipped, Skip{KindRepo, repoPath, reason})
+			ex.skip(KindRepo, repoPath, reason)
 			return
 		}
 		defer locks.release()
@@ -260,7 +274,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	if len(sel) == 0 && !(t.Whole && len(fresh.Revisions) == 0) {
 		return // the selected revisions are gone already
 	}
-	if t.Whole && len(sel) == len(fresh.Revisions) && owned.repos[repoPath] {
+	if t.Whole && len(sel) == len(fresh.Revisions) && owned.repos[repoPath] && !ex.plan.protects(repoPath) {
 		ex.wholeRepo(repoPath, fresh.Size)
 		return
 	}
@@ -276,8 +290,12 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	}
 	var blobs []string
 	for _, b := range now.Blobs {
+		if ex.plan.isProtected(b) {
+			ex.skip(KindBlob, b, ErrInUse)
+			continue
+		}
 		if !Inside(b, repoPath) {
-			ex.res.Skipped = append(ex.res.Skipped, Skip{KindBlob, b, ErrOutsideRepo})
+			ex.skip(KindBlob, b, ErrOutsideRepo)
 			continue
 		}
 		blobs = append(blobs, b)
@@ -285,7 +303,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	for b := range owned.blobs {
 		if _, ok := now.BlobSizes[b]; !ok && !t.Whole {
 			if _, err := os.Lstat(b); err == nil {
-				ex.res.Skipped = append(ex.res.Skipped, Skip{KindBlob, b, ErrInUse})
+				ex.skip(KindBlob, b, ErrInUse)
 			}
 		}
 	}
@@ -323,7 +341,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	// 2. Snapshot folders, each in one atomic move.
 	for _, s := range snapshots {
 		if refFailed[s] {
-			ex.res.Skipped = append(ex.res.Skipped, Skip{KindSnapshot, s, errRefKept})
+			ex.skip(KindSnapshot, s, errRefKept)
 			continue
 		}
 		if err := op.discard(repoPath, s, true); err != nil {
