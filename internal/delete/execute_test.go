@@ -64,6 +64,16 @@ func TestExecuteMatchesUpstreamAfter(t *testing.T) {
 			dir := buildPreset(t, c.preset)
 			before := mustScan(t, dir)
 			plan := PlanRevisions(before, hashesOf(t, c.preset, c.name))
+			stderr, _ := cachetest.Golden(t, "0.21", c.preset, c.name+".stderr.txt")
+			wantNotFound := ""
+			for _, l := range strings.Split(stderr, "\n") {
+				if rest, ok := strings.CutPrefix(l, "Revision(s) not found - cannot delete them: "); ok {
+					wantNotFound = rest
+				}
+			}
+			if got := strings.Join(plan.NotFound, ", "); got != wantNotFound {
+				t.Errorf("not found %q, upstream %q", got, wantNotFound)
+			}
 			res := Execute(plan, ExecOptions{})
 			if !res.OK() || len(res.Skipped) != 0 {
 				t.Fatalf("failures %v, skipped %v", res.Failures, res.Skipped)
