@@ -686,8 +686,13 @@ func recoverJournal(cacheDir, root, name string) bool {
 		byRepo[repo] = append(byRepo[repo], blob)
 	}
 	for repo, blobs := range byRepo {
+		locks, _, err := lockRepo(cacheDir, filepath.Base(repo))
+		if err != nil {
+			return false // a download runs there: try again next time
+		}
 		fresh, err := scan.ScanRepo(repo, scan.Options{})
 		if err != nil {
+			locks.release()
 			continue // gone or not valid: leave its blobs alone
 		}
 		used := map[string]bool{}
@@ -699,6 +704,7 @@ func recoverJournal(cacheDir, root, name string) bool {
 				_ = removeFile(repo, b)
 			}
 		}
+		locks.release()
 	}
 	_ = os.RemoveAll(filepath.Join(root, strings.TrimSuffix(name, ".journal")))
 	_ = os.Remove(path)

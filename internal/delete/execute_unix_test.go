@@ -147,3 +147,41 @@ func TestExecuteFailuresKeepCacheValid(t *testing.T) {
 		}
 	})
 }
+
+// TestRecoverWaitsForDownloads: an interrupted run's journal is not
+// replayed in a repo while a download holds one of its locks.
+func TestRecoverWaitsForDownloads(t *testing.T) {
+	dir, repo := repoTree(t)
+	if err := os.RemoveAll(filepath.Join(repo, "snapshots", r2)); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, ".locks", trashDir)
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "7-x.journal"), []byte(repo+"\t"+filepath.Join(repo, "blobs", "only2")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(lockDir, "only2.lock")
+	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if n := Recover(dir); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
+		t.Fatal("journal replayed while a download holds the repo's lock")
+	}
+	f.Close()
+	if n := Recover(dir); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
+		t.Fatal("journal not replayed once the lock is free")
+	}
+}
