@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -299,4 +301,47 @@ func diffLines(a, b string) string {
 		out = append(out[:40], "...")
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestDeleteCacheSkipsLockedRepo: while another process holds a download
+// lock of a repo (flock on .locks/<repo>/<blob>.lock, as huggingface_hub's
+// downloader), delete-cache leaves that repo alone, names it, deletes the
+// rest and exits 1.
+func TestDeleteCacheSkipsLockedRepo(t *testing.T) {
+	run := cachetest.NewGoldenRun(t)
+	dir := run.BuildPreset(t, "small", time.Now())
+	tmp := filepath.Join(run.Root, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(dir, ".locks", "datasets--glue", "31522691c6b74903ce36188dc4b0cfb9e01dc97a.lock")
+	f, err := os.Open(lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	const glue1, t5base = "f021ae41c879fcabcf823648ec685e3fead91fe7", "23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9"
+	out, _, _, code := runDelete(t, dir, tmp, false, []string{"NO_COLOR=1"}, []string{"n", "y", "y"},
+		func(s string) string { return s + "\n" + glue1 + "\n" + t5base + "\n" })
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"Kept repo " + filepath.Join(dir, "datasets--glue") + ": locked by another process (download in progress?): " + lock + "\n",
+		"Done with errors. Deleted 1 repo(s) and 0 revision(s) for a total of 10.1K.\n",
+		"Error: deletion incomplete: 1 repo(s) skipped because a download holds their lock (datasets--glue).\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "datasets--glue", "snapshots", glue1)); err != nil {
+		t.Error("locked repo changed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "models--t5-base")); err == nil {
+		t.Error("unlocked repo not deleted")
+	}
 }
