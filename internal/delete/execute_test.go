@@ -439,3 +439,39 @@ func TestExecuteCrossRepoLink(t *testing.T) {
 		t.Error("wrong blobs left")
 	}
 }
+
+// TestExecuteOddNames: file and blob names with spaces, unicode and line
+// breaks are deleted like any other (a blob whose path cannot be written
+// to the journal is still removed; only a crash would leave it behind).
+func TestExecuteOddNames(t *testing.T) {
+	dir := t.TempDir()
+	f := "models--org--ünï cödé"
+	var tr cachetest.Tree
+	tr.AddRepo(f)
+	tr.AddBlob(f, "blob with space", 0, []byte("a"), 1, 1)
+	tr.AddBlob(f, "blob\nnewline", 0, []byte("bb"), 1, 1)
+	tr.AddBlob(f, "kept", 0, []byte("ccc"), 1, 1)
+	tr.AddSnapshotFile(f, r1, "dîr/fi le.txt", "blob with space")
+	tr.AddSnapshotFile(f, r1, "line\nbreak", "blob\nnewline")
+	tr.AddSnapshotFile(f, r2, "k", "kept")
+	tr.AddRef(f, "ref with space", r1)
+	if err := tr.Build(dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c := mustScan(t, dir)
+	if len(c.Warnings) != 0 || len(c.Repos) != 1 {
+		t.Fatalf("scan: %v", warningMsgs(c))
+	}
+	res := Execute(PlanRevisions(c, []string{r1}), ExecOptions{})
+	if !res.OK() || res.FreedSize != 3 || res.RevisionsDeleted != 1 {
+		t.Fatalf("res %+v", res)
+	}
+	want := strings.Join([]string{
+		"d " + f + " - ", "d " + f + "/blobs - ", "d " + f + "/refs - ", "d " + f + "/snapshots - ",
+		"d " + f + "/snapshots/" + r2 + " - ", "f " + f + "/blobs/kept 3 ",
+		"l " + f + "/snapshots/" + r2 + "/k 16 ../../blobs/kept",
+	}, "\n") + "\n"
+	if got := cachetest.Listing(t, dir); got != want {
+		t.Errorf("after:\n%s\nwant:\n%s", got, want)
+	}
+}
