@@ -278,3 +278,28 @@ func TestReportDeletion(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteCacheDirIsSymlink: --dir may be a link to the cache; the
+// deletion happens in the real folder and the link stays.
+func TestDeleteCacheDirIsSymlink(t *testing.T) {
+	dir := smallPreset(t)
+	link := filepath.Join(t.TempDir(), "hub-link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := reviewRun(t, link, "", []string{"n", "y", "y"}, func(s string) string {
+		return s + "\n23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9\n"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out, "Done. Deleted 1 repo(s) and 0 revision(s) for a total of 10.1K.\n") {
+		t.Errorf("stdout %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "models--t5-base")); err == nil {
+		t.Error("repo not deleted")
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Error("link to the cache changed")
+	}
+}
