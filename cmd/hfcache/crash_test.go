@@ -345,3 +345,51 @@ func TestDeleteCacheSkipsLockedRepo(t *testing.T) {
 		t.Error("unlocked repo not deleted")
 	}
 }
+
+// TestDeleteCacheInterruptAtPrompt: Ctrl-C (SIGINT) at a prompt exits
+// with 130, deletes nothing and removes the review file.
+func TestDeleteCacheInterruptAtPrompt(t *testing.T) {
+	run := cachetest.NewGoldenRun(t)
+	dir := run.BuildPreset(t, "small", time.Now())
+	tmp := filepath.Join(run.Root, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := cachetest.Listing(t, dir)
+	r := &deleteRun{done: make(chan struct{})}
+	r.cmd = exec.Command("hfcache", "delete-cache", "--disable-tui", "--dir", dir)
+	r.cmd.Env = append(cleanEnv(), "TMPDIR="+tmp)
+	stdin, err := r.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var out bytes.Buffer
+	r.cmd.Stdout = &out
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		entries, _ := os.ReadDir(tmp)
+		if len(entries) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no review file")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let it reach the prompt
+	_ = r.cmd.Process.Signal(syscall.SIGINT)
+	err = r.cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("wait: %v, want exit 130", err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("review file left: %v", entries)
+	}
+	if cachetest.Listing(t, dir) != before {
+		t.Error("cache changed")
+	}
+}

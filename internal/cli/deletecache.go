@@ -126,6 +126,7 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 		return err
 	}
 	defer os.Remove(path)
+	defer onInterrupt(func() { os.Remove(path) })()
 	ansi := render.ANSI{Disabled: ios.ColorDisabled()}
 	fmt.Fprintf(ios.Out, "TUI is disabled. In order to select which revisions you want to delete, please edit\n"+
 		"the following file using the text editor of your choice. Instructions for manual\n"+
