@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -187,6 +188,9 @@ func (d *deleteSession) editor() string {
 // allows) on path, handing it the terminal.
 func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 	cmd := exec.Command("/bin/sh", "-c", editor+` "$@"`, editor, path)
+	if runtime.GOOS == "windows" {
+		cmd = exec.Command("cmd", "/C", editor+` "`+path+`"`)
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = ios.In, ios.Out, ios.ErrOut
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("the editor %q failed on %s: %v; nothing was deleted", editor, path, err)
