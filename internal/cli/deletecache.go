@@ -101,6 +101,15 @@ type deleteSession struct {
 	in    *bufio.Reader
 }
 
+// runTUI runs the checklist through the runTUISelection seam. The TUI
+// draws everything InquirerPy draws upstream, including the answer line
+// "? Select revisions to delete: {n} revision(s) selected." and the
+// confirmation prompt; it returns no hashes when nothing was ticked or on
+// ctrl+c in the checklist (upstream: "Deletion is cancelled. Do nothing.",
+// exit 0), the CANCEL_DELETION value when "None of the following" was
+// ticked, Confirmed=false when the confirmation was answered No, and
+// ErrInterrupted on ctrl+c at the confirmation (upstream: exit 130). This
+// function prints what upstream's command prints after the prompts.
 func (d *deleteSession) runTUI(sortKey string) error {
 	ios := d.ios
 	if !ios.InTTY || !ios.OutTTY {
