@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -219,28 +218,4 @@ func replayGolden(t *testing.T, preset, name string, run *cachetest.GoldenRun, d
 			t.Errorf("cache after the command differs from upstream's\n%s", diffLines(got, after))
 		}
 	}
-}
-
-// diffLines lists the lines only in got (+) or only in want (-).
-func diffLines(got, want string) string {
-	in := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range strings.Split(s, "\n") {
-			m[l] = true
-		}
-		return m
-	}
-	g, w := in(got), in(want)
-	var b strings.Builder
-	for l := range g {
-		if !w[l] {
-			fmt.Fprintf(&b, "+ %s\n", l)
-		}
-	}
-	for l := range w {
-		if !g[l] {
-			fmt.Fprintf(&b, "- %s\n", l)
-		}
-	}
-	return b.String()
 }

@@ -118,5 +118,8 @@ func Listing(t testing.TB, root string) string {
 		t.Fatal(err)
 	}
 	sort.Strings(lines) // LC_ALL=C sort: plain byte order
+	if len(lines) == 0 {
+		return "" // find prints nothing for an empty folder
+	}
 	return strings.Join(lines, "\n") + "\n"
 }

@@ -56,6 +56,7 @@ func Main() int {
 	go func() {
 		<-sigs
 		signal.Stop(sigs)
+		runInterruptCleanups()
 		os.Exit(ExitInterrupted)
 	}()
 	return Run(os.Args, ios)

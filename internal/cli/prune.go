@@ -184,7 +184,7 @@ func runPrune(opts *PruneOptions) error {
 		files = append(files, b.Path)
 	}
 	if len(files) > 0 {
-		failed = executePlan(o, &delete.Plan{CacheDir: cache.Path, Blobs: files}) || failed
+		failed = reportResult(o, delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})) || failed
 	}
 	locksDeleted := 0
 	for _, l := range locks {
@@ -192,7 +192,7 @@ func runPrune(opts *PruneOptions) error {
 		if err != nil || lock == nil {
 			continue // gone, or taken since the listing: leave it
 		}
-		if !executePlan(o, &delete.Plan{CacheDir: cache.Path, Blobs: []string{l}}) {
+		if !reportResult(o, delete.RemoveLoose(cache.Path, []string{l}, delete.ExecOptions{})) {
 			locksDeleted++
 		} else {
 			failed = true

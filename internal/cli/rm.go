@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -302,7 +304,21 @@ func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
 // executePlan runs a deletion plan and warns about every path that could
 // not be removed; it reports whether any failed.
 func executePlan(o *modernOut, plan *delete.Plan) bool {
-	result := delete.Execute(plan, delete.ExecOptions{})
+	return reportResult(o, delete.Execute(plan, delete.ExecOptions{}))
+}
+
+// reportResult warns about what an execution could not remove or left on
+// purpose, and reports whether anything asked for is still there.
+func reportResult(o *modernOut, result *delete.Result) bool {
+	for _, repo := range result.Locked {
+		o.warning(fmt.Sprintf("Skipped %s: another process holds one of its download locks (download in progress?)", filepath.Base(repo)))
+	}
+	for _, s := range result.Skipped {
+		if errors.Is(s.Reason, delete.ErrLocked) {
+			continue // reported once per repo above
+		}
+		o.warning(fmt.Sprintf("Kept %s %s: %v", s.Kind, s.Path, s.Reason))
+	}
 	for _, f := range result.Failures {
 		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
 	}

@@ -26,11 +26,20 @@ type Plan struct {
 	Refs []string
 	// Blobs are blob files that no remaining revision uses.
 	Blobs []string
+	// BlobSizes gives the size of each blob of Blobs.
+	BlobSizes map[string]int64
+	// SnapshotFileSizes gives the size of each file stored directly in a
+	// removed snapshot folder (Windows-style caches); they go with it.
+	SnapshotFileSizes map[string]int64
 	// ExpectedFreedSize is the number of bytes the plan frees.
 	ExpectedFreedSize int64
 	// NotFound lists selected hashes that match no revision, in the order
 	// they were given, without duplicates.
 	NotFound []string
+	// Protected lists files inside the cache that revisions of other repos
+	// use (links across repos); they are never removed, and a repo
+	// holding one is never removed whole. Sorted.
+	Protected []string
 	// Targets says, per affected repo, which revisions are deleted; the
 	// executor uses it to re-validate the plan against the disk.
 	Targets []Target
@@ -92,6 +101,7 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			p.NotFound = append(p.NotFound, h)
 		}
 	}
+	p.Protected = crossRepoUse(c)
 	for _, repo := range order {
 		sel := selected[repo]
 		t := Target{RepoPath: repo.Path}
@@ -99,7 +109,7 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			t.Hashes = append(t.Hashes, rev.Hash)
 		}
 		sort.Strings(t.Hashes)
-		if len(sel) == len(repo.Revisions) {
+		if len(sel) == len(repo.Revisions) && !p.protects(repo.Path) {
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
@@ -107,41 +117,103 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			continue
 		}
 		p.Targets = append(p.Targets, t)
-		kept := map[int32]bool{}
-		for _, rev := range repo.Revisions {
-			if !sel[rev] {
-				for _, id := range rev.BlobIDs {
-					kept[id] = true
-				}
-			}
-		}
-		gone := map[int32]bool{}
-		for _, rev := range repo.Revisions {
-			if !sel[rev] {
-				continue
-			}
-			p.Snapshots = append(p.Snapshots, rev.SnapshotPath)
-			for _, ref := range rev.Refs {
-				p.Refs = append(p.Refs, filepath.Join(repo.Path, "refs", filepath.FromSlash(ref)))
-			}
-			for _, id := range rev.BlobIDs {
-				if kept[id] || gone[id] {
-					continue
-				}
-				gone[id] = true
-				b := repo.Blobs[id]
-				p.ExpectedFreedSize += b.Size
-				if !insideAny(b.Path, p.Snapshots) {
-					p.Blobs = append(p.Blobs, b.Path)
-				}
-			}
-		}
+		p.addPartial(repo, sel)
 	}
 	sort.Strings(p.Repos)
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
 	return p
+}
+
+// crossRepoUse returns the resolved files that revisions use in another
+// repo's folder (a hostile or hand-made cache: the downloader links only
+// inside a repo), sorted. Upstream ignores them and would break those
+// revisions. Revisions being deleted count too: until they are gone, the
+// repo holding them must stay readable.
+func crossRepoUse(c *scan.Cache) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, repo := range c.Repos {
+		for _, rev := range repo.Revisions {
+			for _, id := range rev.BlobIDs {
+				b := repo.Blobs[id].Path
+				if !seen[b] && Inside(b, c.Path) && !Inside(b, repo.Path) {
+					seen[b] = true
+					out = append(out, b)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isProtected reports whether path is used by a kept revision of another
+// repo.
+func (p *Plan) isProtected(path string) bool {
+	i := sort.SearchStrings(p.Protected, path)
+	return i < len(p.Protected) && p.Protected[i] == path
+}
+
+// protects reports whether a protected file lies in dir.
+func (p *Plan) protects(dir string) bool {
+	for _, path := range p.Protected {
+		if Inside(path, dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// addPartial adds to the plan the removal of the selected revisions of
+// repo, keeping the repo folder: their snapshot folders, the refs pointing
+// to them and the blobs no other revision uses.
+func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
+	kept := map[int32]bool{}
+	for _, rev := range repo.Revisions {
+		if !sel[rev] {
+			for _, id := range rev.BlobIDs {
+				kept[id] = true
+			}
+		}
+	}
+	gone := map[int32]bool{}
+	var snapshots []string
+	for _, rev := range repo.Revisions {
+		if sel[rev] {
+			snapshots = append(snapshots, rev.SnapshotPath)
+		}
+	}
+	p.Snapshots = append(p.Snapshots, snapshots...)
+	for _, rev := range repo.Revisions {
+		if !sel[rev] {
+			continue
+		}
+		for _, ref := range rev.Refs {
+			p.Refs = append(p.Refs, filepath.Join(repo.Path, "refs", filepath.FromSlash(ref)))
+		}
+		for _, id := range rev.BlobIDs {
+			if kept[id] || gone[id] || p.isProtected(repo.Blobs[id].Path) {
+				continue
+			}
+			gone[id] = true
+			b := repo.Blobs[id]
+			p.ExpectedFreedSize += b.Size
+			if insideAny(b.Path, snapshots) {
+				if p.SnapshotFileSizes == nil {
+					p.SnapshotFileSizes = map[string]int64{}
+				}
+				p.SnapshotFileSizes[b.Path] = b.Size
+			} else {
+				p.Blobs = append(p.Blobs, b.Path)
+				if p.BlobSizes == nil {
+					p.BlobSizes = map[string]int64{}
+				}
+				p.BlobSizes[b.Path] = b.Size
+			}
+		}
+	}
 }
 
 // insideAny reports whether path lies inside one of dirs.

@@ -53,14 +53,16 @@ func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
 // Incomplete lists every repo's blobs/*.incomplete partial downloads,
 // split into those nobody writes to and those whose download is running
 // (its lock, .locks/<repo>/<etag>.lock, is held): removing the latter
-// would make the download fail, so they are left alone.
+// would make the download fail, so they are left alone. While any download
+// of a repo runs, all its partial downloads count as running.
 func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 	for _, repo := range c.Repos {
+		busy := len(repo.Incomplete) > 0 && Busy(c.Path, repo.FolderName())
 		for _, b := range repo.Incomplete {
 			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
 			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
-			if held, _ := Held(lock); held {
+			if held, _ := Held(lock); held || busy {
 				running = append(running, b)
 				continue
 			}
@@ -73,10 +75,15 @@ func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 // Orphans lists the regular files in each valid repo's blobs/ folder that
 // no snapshot uses (partial downloads, *.incomplete, are not orphans: they
 // are Incomplete). A blob whose download lock is held right now is left
-// out: its download is finishing. Repos the scanner rejected are skipped.
+// out: its download is finishing, and so are all the blobs of a repo in
+// which any download runs (a blob just moved into place has no snapshot
+// link yet). Repos the scanner rejected are skipped.
 func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	var out []scan.Blob
 	for _, repo := range c.Repos {
+		if Busy(c.Path, repo.FolderName()) {
+			continue
+		}
 		used := make(map[string]bool, len(repo.Blobs))
 		for _, b := range repo.Blobs {
 			used[b.Path] = true
@@ -150,6 +157,24 @@ func StaleLocks(cacheDir string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Busy reports whether another process holds any download lock of the repo
+// folder (<cache>/.locks/<folder>/*.lock): a download is running there.
+func Busy(cacheDir, folder string) bool {
+	entries, err := os.ReadDir(filepath.Join(cacheDir, ".locks", folder))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".lock") {
+			continue
+		}
+		if held, _ := Held(filepath.Join(cacheDir, ".locks", folder, e.Name())); held {
+			return true
+		}
+	}
+	return false
 }
 
 // Held reports whether another process holds a lock on path (a missing

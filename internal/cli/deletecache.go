@@ -1,0 +1,379 @@
+package cli
+
+import (
+	"bufio"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// DeleteCacheOptions are the inputs of delete-cache.
+type DeleteCacheOptions struct {
+	IO         *iostreams.IOStreams
+	Dir        string
+	DisableTUI bool
+	Sort       string
+}
+
+func newDeleteCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &DeleteCacheOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "delete-cache",
+		Short: "Delete revisions from the cache directory.",
+		Long: `Select revisions of the cache to delete, then delete them.
+
+By default a full-screen checklist opens (it needs a terminal). With
+--disable-tui the revisions are written to a temporary file: uncomment the
+ones to delete, save, and answer the prompts. When $VISUAL or $EDITOR is set
+and the input is a terminal, that editor opens on the file first.
+
+The prompts and messages are those of "huggingface-cli delete-cache"
+(huggingface_hub 0.21). Deleting is safer than upstream's: only paths inside
+the cache and inside the affected repo are removed, links are never
+followed, each repo is re-checked just before it changes (a blob still used
+by a kept revision is never removed), repos whose download lock is held are
+left alone, and the order of removals keeps the cache valid even if the
+process is killed midway. Exit status: 0 when everything selected was
+deleted (or nothing was asked), 1 when something could not be deleted or no
+answer came (end of input), 2 on a usage error, 130 when interrupted.`,
+		Example: `  hfcache delete-cache                      # interactive checklist
+  hfcache delete-cache --disable-tui        # review a text file instead
+  EDITOR=nano hfcache delete-cache --disable-tui
+  hfcache delete-cache --disable-tui --sort size --dir /data/hf/hub`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runDeleteCache(opts) },
+	}
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "cache directory (default: the Hugging Face cache)")
+	cmd.Flags().BoolVar(&opts.DisableTUI, "disable-tui", false, "review the revisions in a text file instead of the checklist")
+	cmd.Flags().StringVar(&opts.Sort, "sort", "", "order of the repos: alphabetical, lastUpdated (newest first), lastUsed (most recent first) or size (largest first)")
+	return cmd
+}
+
+// errEndOfInput ends the prompts when stdin has no more answers.
+var errEndOfInput = errors.New("end of input")
+
+func runDeleteCache(opts *DeleteCacheOptions) error {
+	ios := opts.IO
+	if err := delete.ValidSortKey(opts.Sort); err != nil {
+		return &UsageError{Err: err}
+	}
+	dir, err := cacheDir(ios, opts.Dir)
+	if err != nil {
+		return err
+	}
+	cache, err := scan.Dir(dir, scan.Options{})
+	var notFound *scan.NotFoundError
+	var notDir *scan.NotDirError
+	switch {
+	case errors.As(err, &notFound):
+		return fmt.Errorf("cache directory not found: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notFound.Path)
+	case errors.As(err, &notDir):
+		return fmt.Errorf("delete-cache expects a directory but found a file: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notDir.Path)
+	case err != nil:
+		return err
+	}
+	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In)}
+	if !opts.DisableTUI {
+		return d.runTUI(opts.Sort)
+	}
+	return d.runReviewFile(opts.Sort)
+}
+
+// deleteSession is one delete-cache run over a scanned cache.
+type deleteSession struct {
+	ios   *iostreams.IOStreams
+	cache *scan.Cache
+	in    *bufio.Reader
+}
+
+// runTUI runs the checklist through the runTUISelection seam. The TUI
+// draws everything InquirerPy draws upstream, including the answer line
+// "? Select revisions to delete: {n} revision(s) selected." and the
+// confirmation prompt; it returns no hashes when nothing was ticked or on
+// ctrl+c in the checklist (upstream: "Deletion is cancelled. Do nothing.",
+// exit 0), the CANCEL_DELETION value when "None of the following" was
+// ticked, Confirmed=false when the confirmation was answered No, and
+// ErrInterrupted on ctrl+c at the confirmation (upstream: exit 130). This
+// function prints what upstream's command prints after the prompts.
+func (d *deleteSession) runTUI(sortKey string) error {
+	ios := d.ios
+	if !ios.InTTY || !ios.OutTTY {
+		return &ExitCodeError{Code: ExitError, Msg: "Error: the interactive selection needs a terminal (stdin and stdout).\n" +
+			"Use --disable-tui to review the revisions in a text file instead:\n" +
+			"  hfcache delete-cache --disable-tui"}
+	}
+	sel, err := runTUISelection(ios, d.cache, sortKey)
+	if err != nil {
+		return err
+	}
+	if len(sel.Hashes) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
+		return nil
+	}
+	return d.deleteHashes(sel.Hashes)
+}
+
+func (d *deleteSession) runReviewFile(sortKey string) error {
+	ios := d.ios
+	content := delete.RenderReview(delete.ReviewOrder(d.cache, sortKey), ios.Now(), nil)
+	path, err := writeReviewFile(tempDir(ios), content)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	defer onInterrupt(func() { os.Remove(path) })()
+	ansi := render.ANSI{Disabled: ios.ColorDisabled()}
+	fmt.Fprintf(ios.Out, "TUI is disabled. In order to select which revisions you want to delete, please edit\n"+
+		"the following file using the text editor of your choice. Instructions for manual\n"+
+		"editing are located at the beginning of the file. Edit the file, save it and confirm\n"+
+		"to continue.\n"+
+		"File to edit: %s\n", ansi.Bold(path))
+
+	if editor := d.editor(); editor != "" {
+		if err := runEditor(ios, editor, path); err != nil {
+			return err
+		}
+	}
+
+	var hashes []string
+	for {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read the review file: %w", err)
+		}
+		hashes = delete.ParseReview(string(data))
+		ok, err := d.confirm(d.expectations(hashes)+" Continue ?", false)
+		if err != nil {
+			return err
+		}
+		if ok {
+			break
+		}
+	}
+	_ = os.Remove(path)
+	sort.Strings(hashes)
+	if len(hashes) == 0 || delete.Cancelled(hashes) {
+		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
+		return nil
+	}
+	ok, err := d.confirm(d.expectations(hashes)+" Confirm deletion ?", true)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
+		return nil
+	}
+	return d.deleteHashes(hashes)
+}
+
+// editor returns $VISUAL or $EDITOR when the input is a terminal.
+func (d *deleteSession) editor() string {
+	if !d.ios.InTTY {
+		return ""
+	}
+	if v := strings.TrimSpace(d.ios.Getenv("VISUAL")); v != "" {
+		return v
+	}
+	return strings.TrimSpace(d.ios.Getenv("EDITOR"))
+}
+
+// runEditor runs the editor command line (it may hold arguments, as git
+// allows) on path, handing it the terminal.
+func runEditor(ios *iostreams.IOStreams, editor, path string) error {
+	cmd := exec.Command("/bin/sh", "-c", editor+` "$@"`, editor, path)
+	if runtime.GOOS == "windows" {
+		cmd = exec.Command("cmd", "/C", editor+` "`+path+`"`)
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = ios.In, ios.Out, ios.ErrOut
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("the editor %q failed on %s: %v; nothing was deleted", editor, path, err)
+	}
+	return nil
+}
+
+// expectations is upstream's "{n} revisions selected counting for {size}."
+// (or "Nothing will be deleted."); like upstream it warns about unknown
+// hashes each time it is computed.
+func (d *deleteSession) expectations(hashes []string) string {
+	if delete.Cancelled(hashes) {
+		return "Nothing will be deleted."
+	}
+	plan := d.plan(hashes)
+	return fmt.Sprintf("%d revisions selected counting for %s.", len(hashes), render.Size(plan.ExpectedFreedSize))
+}
+
+func (d *deleteSession) plan(hashes []string) *delete.Plan {
+	plan := delete.PlanRevisions(d.cache, hashes)
+	if len(plan.NotFound) > 0 {
+		fmt.Fprintf(d.ios.ErrOut, "Revision(s) not found - cannot delete them: %s\n", strings.Join(plan.NotFound, ", "))
+	}
+	return plan
+}
+
+var (
+	answersYes = []string{"y", "yes", "1"}
+	answersNo  = []string{"n", "no", "0"}
+)
+
+// confirm asks a yes/no question as upstream's _ask_for_confirmation_no_tui
+// does: the prompt on stdout, an empty answer for the default, anything
+// else re-asked after "Invalid input. ...".
+func (d *deleteSession) confirm(message string, def bool) (bool, error) {
+	prompt := message + " (y/N) "
+	if def {
+		prompt = message + " (Y/n) "
+	}
+	for {
+		fmt.Fprint(d.ios.Out, prompt)
+		answer, err := d.readLine()
+		if err != nil {
+			return false, err
+		}
+		answer = strings.ToLower(answer)
+		switch {
+		case answer == "":
+			return def, nil
+		case contains(answersYes, answer):
+			return true, nil
+		case contains(answersNo, answer):
+			return false, nil
+		}
+		fmt.Fprintln(d.ios.Out, "Invalid input. Must be one of ('y', 'yes', '1', 'n', 'no', '0', '')")
+	}
+}
+
+// readLine reads one answer like Python's input(): the line without its
+// end; end of input with nothing read is an error (a clean cancel).
+func (d *deleteSession) readLine() (string, error) {
+	line, err := d.in.ReadString('\n')
+	if err != nil && (!errors.Is(err, io.EOF) || line == "") {
+		if errors.Is(err, io.EOF) {
+			return "", &ExitCodeError{Code: ExitError, Msg: "\nEnd of input while waiting for an answer: deletion is cancelled, nothing was deleted."}
+		}
+		return "", fmt.Errorf("read answer: %w", err)
+	}
+	line = strings.TrimSuffix(line, "\n")
+	return strings.TrimSuffix(line, "\r"), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteHashes plans and executes the deletion and reports it.
+func (d *deleteSession) deleteHashes(hashes []string) error {
+	ios := d.ios
+	plan := d.plan(hashes)
+	fmt.Fprintln(ios.Out, "Start deletion.")
+	res := delete.Execute(plan, delete.ExecOptions{})
+	return reportDeletion(ios, res)
+}
+
+// reportDeletion prints the outcome of an execution and turns an
+// incomplete one into exit status 1.
+func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
+	if res.Recovered > 0 {
+		fmt.Fprintf(ios.ErrOut, "Completed %d interrupted deletion(s) of an earlier run.\n", res.Recovered)
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(ios.ErrOut, "Kept %s %s: %v\n", s.Kind, s.Path, s.Reason)
+	}
+	for _, f := range res.Failures {
+		fmt.Fprintf(ios.ErrOut, "Couldn't delete %s: %v\n", f.Kind, f.Err)
+	}
+	done := fmt.Sprintf("Deleted %d repo(s) and %d revision(s) for a total of %s.", res.ReposDeleted, res.RevisionsDeleted, render.Size(res.FreedSize))
+	if res.OK() {
+		fmt.Fprintln(ios.Out, "Done. "+done)
+		return nil
+	}
+	fmt.Fprintln(ios.Out, "Done with errors. "+done)
+	var parts []string
+	if n := len(res.Failures); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d path(s) could not be deleted", n))
+	}
+	if n := len(res.Locked); n > 0 {
+		names := make([]string, n)
+		for i, p := range res.Locked {
+			names[i] = filepath.Base(p)
+		}
+		parts = append(parts, fmt.Sprintf("%d repo(s) skipped because a download holds their lock (%s)", n, strings.Join(names, ", ")))
+	}
+	return &ExitCodeError{Code: ExitError, Msg: "Error: deletion incomplete: " + strings.Join(parts, "; ") + "."}
+}
+
+// tempDir is Python's tempfile.gettempdir(): the first existing folder of
+// $TMPDIR, $TEMP, $TMP, /tmp, /var/tmp, /usr/tmp, the current folder.
+func tempDir(ios *iostreams.IOStreams) string {
+	var dirs []string
+	for _, k := range []string{"TMPDIR", "TEMP", "TMP"} {
+		if v := ios.Getenv(k); v != "" {
+			dirs = append(dirs, v)
+		}
+	}
+	dirs = append(dirs, "/tmp", "/var/tmp", "/usr/tmp")
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return wd
+	}
+	return os.TempDir()
+}
+
+// writeReviewFile creates the review file like Python's
+// mkstemp(suffix=".txt"): tmp + 8 random characters + .txt, mode 0600,
+// never overwriting an existing file.
+func writeReviewFile(dir, content string) (string, error) {
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789_"
+	for i := 0; i < 100; i++ {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", fmt.Errorf("create the review file: %w", err)
+		}
+		name := []byte("tmp")
+		for _, c := range b {
+			name = append(name, chars[int(c)%len(chars)])
+		}
+		path := filepath.Join(dir, string(name)+".txt")
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create the review file: %w", err)
+		}
+		_, err = f.WriteString(content)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return "", fmt.Errorf("write the review file: %w", err)
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("create the review file in %s: no free name", dir)
+}

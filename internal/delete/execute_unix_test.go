@@ -1,0 +1,187 @@
+//go:build unix
+
+package delete
+
+import (
+	"errors"
+	"os/exec"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestExecuteLockedRepo: while another open file holds a download lock of
+// the repo, the repo is left alone and reported; once released it goes.
+func TestExecuteLockedRepo(t *testing.T) {
+	dir, repo := repoTree(t)
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(lockDir, "only1.lock")
+	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	plan := PlanRevisions(mustScan(t, dir), []string{r1})
+	res := Execute(plan, ExecOptions{})
+	if res.OK() || len(res.Locked) != 1 || res.Locked[0] != repo {
+		t.Fatalf("locked repo not reported: %+v", res)
+	}
+	if !exists(filepath.Join(repo, "refs", "main")) || !exists(filepath.Join(repo, "snapshots", r1)) || !exists(filepath.Join(repo, "blobs", "only1")) {
+		t.Fatal("locked repo changed")
+	}
+	if !strings.Contains(res.Skipped[0].Reason.Error(), lockPath) {
+		t.Errorf("reason %v does not name the lock", res.Skipped[0].Reason)
+	}
+	f.Close()
+	res = Execute(plan, ExecOptions{})
+	if !res.OK() || exists(filepath.Join(repo, "snapshots", r1)) {
+		t.Fatalf("after release: %+v", res)
+	}
+	if !exists(lockPath) {
+		t.Error("lock file removed")
+	}
+}
+
+// immutable makes path impossible to remove or rename (even for root) with
+// chattr +i; the test is skipped where the filesystem cannot do it.
+func immutable(t *testing.T, path string) {
+	t.Helper()
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i not available here: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("chattr", "-i", path).Run() })
+}
+
+// TestExecuteFailuresKeepCacheValid: when a path cannot be removed the
+// failure is reported, the rest goes on, nothing that depends on the
+// failed path is removed, and the cache stays valid.
+func TestExecuteFailuresKeepCacheValid(t *testing.T) {
+	t.Run("ref", func(t *testing.T) {
+		dir, repo := repoTree(t)
+		immutable(t, filepath.Join(repo, "refs", "main"))
+		res := Execute(PlanRevisions(mustScan(t, dir), []string{r1}), ExecOptions{})
+		if res.OK() || len(res.Failures) != 1 || res.Failures[0].Kind != KindRef || res.RevisionsDeleted != 0 || res.FreedSize != 0 {
+			t.Fatalf("res %+v", res)
+		}
+		if !exists(filepath.Join(repo, "snapshots", r1)) || !exists(filepath.Join(repo, "blobs", "only1")) {
+			t.Error("snapshot or blob of a revision whose ref stayed was removed")
+		}
+		if c := mustScan(t, dir); len(c.Warnings) != 0 {
+			t.Error(warningMsgs(c))
+		}
+	})
+	t.Run("blob", func(t *testing.T) {
+		dir, repo := repoTree(t)
+		immutable(t, filepath.Join(repo, "blobs"))
+		res := Execute(PlanRevisions(mustScan(t, dir), []string{r2}), ExecOptions{})
+		if res.OK() || len(res.Failures) != 1 || res.Failures[0].Kind != KindBlob || res.RevisionsDeleted != 1 || res.FreedSize != 0 {
+			t.Fatalf("res %+v", res)
+		}
+		if exists(filepath.Join(repo, "snapshots", r2)) {
+			t.Error("snapshot not removed")
+		}
+		if c := mustScan(t, dir); len(c.Warnings) != 0 {
+			t.Error(warningMsgs(c))
+		}
+	})
+	t.Run("snapshot", func(t *testing.T) {
+		dir, repo := repoTree(t)
+		var tr cachetest.Tree
+		tr.AddRef("models--acme--m", "v2", r2)
+		if err := tr.Build(dir, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		plan := PlanRevisions(mustScan(t, dir), []string{r1, r2})
+		immutable(t, filepath.Join(repo, "snapshots", r2))
+		immutable(t, dir)
+		res := Execute(plan, ExecOptions{})
+		// Whole repo: no trash can be made (the cache folder is read-only)
+		// so the repo is emptied in place, which stops at the first stage
+		// that fails: the refs go, r2's snapshot and every blob stay.
+		if res.OK() || res.ReposDeleted != 0 || exists(filepath.Join(repo, "refs", "v2")) {
+			t.Fatalf("res %+v", res)
+		}
+		if !exists(filepath.Join(repo, "blobs", "only2")) || !exists(filepath.Join(repo, "blobs", "shared")) {
+			t.Error("blob of the kept snapshot removed")
+		}
+		if c := mustScan(t, dir); len(c.Warnings) != 0 {
+			t.Error(warningMsgs(c))
+		}
+	})
+	t.Run("moved but not removed", func(t *testing.T) {
+		dir, repo := repoTree(t)
+		immutable(t, filepath.Join(repo, "snapshots", r2))
+		res := Execute(PlanRevisions(mustScan(t, dir), []string{r1, r2}), ExecOptions{})
+		if res.OK() || res.ReposDeleted != 0 || len(res.Failures) != 1 || !errors.Is(res.Failures[0].Err, errTrashRemove) {
+			t.Fatalf("res %+v", res)
+		}
+		if exists(repo) {
+			t.Error("repo still in the cache")
+		}
+		if c := mustScan(t, dir); len(c.Warnings) != 0 || len(c.Repos) != 0 {
+			t.Error(warningMsgs(c))
+		}
+		// Once removable, the next run's recovery clears the trash.
+		matches, _ := filepath.Glob(filepath.Join(dir, ".locks", trashDir, "*", "*", "snapshots", r2))
+		if len(matches) != 1 {
+			t.Fatalf("trash: %v", matches)
+		}
+		_ = exec.Command("chattr", "-i", matches[0]).Run()
+		Recover(dir)
+		if exists(filepath.Join(dir, ".locks", trashDir)) {
+			t.Error("trash not cleared by Recover")
+		}
+	})
+}
+
+// TestRecoverWaitsForDownloads: an interrupted run's journal is not
+// replayed in a repo while a download holds one of its locks.
+func TestRecoverWaitsForDownloads(t *testing.T) {
+	dir, repo := repoTree(t)
+	if err := os.RemoveAll(filepath.Join(repo, "snapshots", r2)); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, ".locks", trashDir)
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "7-x.journal"), []byte(repo+"\t"+filepath.Join(repo, "blobs", "only2")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(lockDir, "only2.lock")
+	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if n := Recover(dir); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
+		t.Fatal("journal replayed while a download holds the repo's lock")
+	}
+	f.Close()
+	if n := Recover(dir); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
+		t.Fatal("journal not replayed once the lock is free")
+	}
+}

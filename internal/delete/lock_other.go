@@ -1,0 +1,17 @@
+//go:build !unix
+
+package delete
+
+import (
+	"errors"
+	"os"
+)
+
+// lockFile is a no-op where flock does not exist.
+func lockFile(*os.File) error { return nil }
+
+// tryLockFile is a no-op where flock does not exist.
+func tryLockFile(*os.File) error { return nil }
+
+// errWouldBlock never happens where flock does not exist.
+var errWouldBlock = errors.New("lock held")

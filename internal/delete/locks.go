@@ -1,0 +1,62 @@
+package delete
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// repoLocks are the download locks of one repo held by this process.
+type repoLocks []*os.File
+
+func (l repoLocks) release() {
+	for _, f := range l {
+		_ = f.Close() // closing the file releases its flock
+	}
+}
+
+// lockRepo takes, without waiting, every download lock of a repo: the
+// files <cache>/.locks/<repo folder>/*.lock that huggingface_hub's
+// downloader flocks for the whole download of a blob. When another process
+// holds one of them, nothing is held and the busy lock's path is returned
+// with an error. Lock files are opened read-only and never created, so a
+// cache without them is left exactly as it was.
+func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
+	dir := filepath.Join(cacheDir, ".locks", folder)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, dir, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".lock") && e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var held repoLocks
+	for _, name := range names {
+		p := filepath.Join(dir, name)
+		f, err := os.Open(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			held.release()
+			return nil, p, err
+		}
+		if err := tryLockFile(f); err != nil {
+			f.Close()
+			held.release()
+			return nil, p, err
+		}
+		held = append(held, f)
+	}
+	return held, "", nil
+}

@@ -1,0 +1,151 @@
+package delete
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/hfcache/hfcache/internal/render"
+)
+
+// CancelDeletion is the kill switch of the review file (and the value of
+// the TUI's "None of the following" choice): when selected, nothing is
+// deleted.
+const CancelDeletion = "CANCEL_DELETION"
+
+// reviewInstructions is the header of the --disable-tui review file, as
+// huggingface_hub 0.21 writes it (compatibility requires the same text).
+const reviewInstructions = `# INSTRUCTIONS
+# ------------
+# This is a temporary file created by running ` + "`huggingface-cli delete-cache`" + ` with the
+# ` + "`--disable-tui`" + ` option. It contains a set of revisions that can be deleted from your
+# local cache directory.
+#
+# Please manually review the revisions you want to delete:
+#   - Revision hashes can be commented out with '#'.
+#   - Only non-commented revisions in this file will be deleted.
+#   - Revision hashes that are removed from this file are ignored as well.
+#   - If ` + "`CANCEL_DELETION`" + ` line is uncommented, the all cache deletion is cancelled and
+#     no changes will be applied.
+#
+# Once you've manually reviewed this file, please confirm deletion in the terminal. This
+# file will be automatically removed once done.
+# ------------
+
+# KILL SWITCH
+# ------------
+# Un-comment following line to completely cancel the deletion process
+# CANCEL_DELETION
+# ------------
+
+# REVISIONS
+# ------------`
+
+// TypeTitle is a repo type as upstream capitalises it ("Model").
+func TypeTitle(repoType string) string {
+	if repoType == "" {
+		return ""
+	}
+	return strings.ToUpper(repoType[:1]) + strings.ToLower(repoType[1:])
+}
+
+// RenderReview returns the review file for the repos in the given order
+// (see ReviewOrder), byte for byte as upstream writes it: the instructions,
+// then per repo a "# Type id (size, used ...)" header (after an empty line
+// from the second repo on),
+// then one commented line per revision. Revisions whose hash is in
+// preselected are written uncommented. There is no final newline.
+func RenderReview(repos []ReviewRepo, now time.Time, preselected []string) string {
+	pre := map[string]bool{}
+	for _, h := range preselected {
+		pre[h] = true
+	}
+	var b strings.Builder
+	b.WriteString(reviewInstructions)
+	for i, rr := range repos {
+		r := rr.Repo
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("\n# ")
+		b.WriteString(TypeTitle(r.Type))
+		b.WriteString(" ")
+		b.WriteString(r.ID)
+		b.WriteString(" (")
+		b.WriteString(render.Size(r.Size))
+		b.WriteString(", used ")
+		b.WriteString(render.TimeSince(r.LastAccessed, now))
+		b.WriteString(")")
+		for _, rev := range rr.Revisions {
+			b.WriteString("\n")
+			if !pre[rev.Hash] {
+				b.WriteString("#")
+			}
+			b.WriteString("    ")
+			b.WriteString(rev.Hash)
+			b.WriteString(" # Refs: ")
+			if len(rev.Refs) == 0 {
+				b.WriteString("(detached)")
+			} else {
+				b.WriteString(strings.Join(rev.Refs, ", "))
+			}
+			b.WriteString(" # modified ")
+			b.WriteString(render.TimeSince(rev.LastModified, now))
+		}
+	}
+	return b.String()
+}
+
+// ParseReview returns the selected hashes of an edited review file, in
+// file order, duplicates kept (upstream counts them). The rules are
+// upstream's: every line is stripped of surrounding whitespace; lines
+// starting with '#' are dropped; of the others, the text before the first
+// '#' is kept, stripped, when not empty. Line ends may be "\n", "\r\n" or
+// "\r" (Python's universal newlines). Beyond upstream, a leading UTF-8
+// byte order mark is ignored (upstream would select a hash named "\ufeff").
+func ParseReview(content string) []string {
+	content = strings.TrimPrefix(content, "\ufeff")
+	var hashes []string
+	for len(content) > 0 {
+		i := strings.IndexAny(content, "\r\n")
+		var line string
+		if i < 0 {
+			line, content = content, ""
+		} else {
+			line = content[:i]
+			if content[i] == '\r' && i+1 < len(content) && content[i+1] == '\n' {
+				i++
+			}
+			content = content[i+1:]
+		}
+		line = pyStrip(line)
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = pyStrip(line[:j])
+		}
+		if line != "" {
+			hashes = append(hashes, line)
+		}
+	}
+	return hashes
+}
+
+// pyStrip is Python's str.strip(): Unicode white space, plus the ASCII
+// separators \x1c-\x1f that Python counts as white space.
+func pyStrip(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
+	})
+}
+
+// Cancelled reports whether the selection holds the kill switch.
+func Cancelled(hashes []string) bool {
+	for _, h := range hashes {
+		if h == CancelDeletion {
+			return true
+		}
+	}
+	return false
+}
