@@ -82,4 +82,3 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 func (k KeyMap) filterHelp() []key.Binding {
 	return []key.Binding{k.FilterAccept, k.FilterClear, k.FilterDelete, k.FilterErase}
 }
-

@@ -31,8 +31,8 @@ func newPaint(s lipgloss.Style) paint {
 
 type paints struct {
 	question, pointer, checkbox, instruction, answer, skipped paint
-	header, selected, size, barRepo, barRev, barEmpty       paint
-	status, filter                                          paint
+	header, selected, size, barRepo, barRev, barEmpty         paint
+	status, filter                                            paint
 }
 
 func newPaints(s Styles) paints {
