@@ -175,6 +175,11 @@ type Model struct {
 
 	phase  phase
 	result Result
+
+	helpCache struct {
+		key   helpKey
+		lines []string
+	}
 }
 
 // New builds the checklist over cache.
@@ -532,6 +537,15 @@ func (m *Model) setFilter(f string) {
 	}
 	m.filter = f
 	m.rebuild()
+	if f != "" && m.rows[m.cursor].kind == rowNone {
+		for i, r := range m.rows {
+			if r.kind == rowRev {
+				m.cursor = i
+				m.scrollToCursor(false)
+				break
+			}
+		}
+	}
 }
 
 func (m *Model) cycleSort() {
@@ -653,11 +667,12 @@ func (m *Model) scrollToCursor(center bool) {
 	if center {
 		m.offset = m.cursor - h/2
 	}
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-		if h >= 3 && m.cursor >= 1 && m.rows[m.cursor-1].kind == rowHeader {
-			m.offset = m.cursor - 1
-		}
+	top := m.cursor
+	if h >= 3 && m.cursor >= 1 && m.rows[m.cursor-1].kind == rowHeader {
+		top = m.cursor - 1
+	}
+	if top < m.offset {
+		m.offset = top
 	}
 	if m.cursor >= m.offset+h {
 		m.offset = m.cursor - h + 1

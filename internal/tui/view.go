@@ -88,14 +88,7 @@ type screen struct {
 func (m *Model) layout() screen {
 	var s screen
 	s.status = true
-	var helpView string
-	if m.filtering {
-		helpView = m.help.ShortHelpView(m.keys.filterHelp())
-	} else {
-		m.help.SetWidth(m.width)
-		helpView = m.help.View(m.keys)
-	}
-	s.help = strings.Split(helpView, "\n")
+	s.help = m.helpLines()
 	if !m.help.ShowAll || m.filtering {
 		s.instr = wrap(LongInstruction, m.width)
 	}
@@ -114,11 +107,33 @@ func (m *Model) layout() screen {
 	if avail-bottom() < want {
 		s.help = nil
 	}
-	if avail-bottom() < want && !m.filtering {
+	if avail-bottom() < want && !m.filtering || avail-bottom() < 0 {
 		s.status = false
 	}
 	s.list = max(0, avail-bottom())
 	return s
+}
+
+// helpLines renders the key help, once per width and mode.
+func (m *Model) helpLines() []string {
+	k := helpKey{m.width, m.help.ShowAll, m.filtering, m.dark}
+	if m.helpCache.lines != nil && m.helpCache.key == k {
+		return m.helpCache.lines
+	}
+	var v string
+	m.help.SetWidth(m.width)
+	if m.filtering {
+		v = m.help.ShortHelpView(m.keys.filterHelp())
+	} else {
+		v = m.help.View(m.keys)
+	}
+	m.helpCache.key, m.helpCache.lines = k, strings.Split(v, "\n")
+	return m.helpCache.lines
+}
+
+type helpKey struct {
+	width                  int
+	all, filtering, isDark bool
 }
 
 // wrap hard-wraps s every w cells, as upstream's terminal did.
