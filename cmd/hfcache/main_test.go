@@ -20,6 +20,8 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"hfcache": func() { os.Exit(cli.Main()) },
+		// Stand-in for delete-cache's TUI mode until that command lands.
+		"hfcache-tui-driver": func() { os.Exit(cli.TUIDriverMain()) },
 	})
 }
 
