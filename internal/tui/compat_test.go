@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,13 +161,13 @@ func TestUpstreamScreens(t *testing.T) {
 	}
 }
 
+var sizeColumn = regexp.MustCompile(` +[0-9.]+[KMGTPEZY]?( \[[^]]*\])?$`)
+
 // sortedRows strips our size column and sorts the rows.
 func sortedRows(rows []string) string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		if j := strings.Index(r, "   "); j > 0 {
-			r = r[:j]
-		}
+		r = sizeColumn.ReplaceAllString(r, "")
 		if j := strings.Index(r, "…"); j > 0 {
 			r = r[:j]
 		}

@@ -18,6 +18,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/render"
@@ -167,6 +168,7 @@ type Model struct {
 	none       bool // "None of the following" ticked
 	hiddenSel  int  // ticked revisions hidden by the filter
 	shownRepos int
+	textW      int // widest header or revision row, for the size column
 	shownRevs  int
 	live       string
 
@@ -233,6 +235,10 @@ func New(cache *scan.Cache, opts Options) *Model {
 				frac: fraction(rev.Size, r.Size),
 				repo: ri,
 			})
+		}
+		m.textW = max(m.textW, ansi.StringWidth(info.header))
+		for _, vi := range info.revs {
+			m.textW = max(m.textW, 4+ansi.StringWidth(m.revs[vi].text))
 		}
 		m.repos = append(m.repos, info)
 		m.order = append(m.order, ri)

@@ -227,7 +227,9 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
 	if barW > 0 {
 		gw += 3 + barW
 	}
-	left := m.width - gw
+	// The size column follows the widest text (not the right edge), so
+	// that on a wide terminal sizes stay next to what they measure.
+	left := min(m.width-gw, m.textW)
 	if r.kind == rowNone {
 		left = m.width // no size: the choice may use the whole width
 	}
