@@ -567,6 +567,7 @@ func (m *Model) cycleSort() {
 		m.order = append(m.order, m.repoIdx[rr.Repo])
 	}
 	m.rebuild()
+	m.scrollToCursor(true) // the pointer's row moved: show it mid-screen
 }
 
 func (m *Model) setSel(vi int32, on bool) {

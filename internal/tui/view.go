@@ -84,7 +84,8 @@ type screen struct {
 // layout shares the terminal height: the question on the first row, the
 // list, then the status line, upstream's long instruction and the key help
 // at the bottom. On short terminals the instruction goes first, then the
-// help, then the status line, so that a few list rows always remain.
+// help, then the status line, so that the list keeps at least half of
+// the screen (or five rows).
 func (m *Model) layout() screen {
 	var s screen
 	s.status = true
@@ -93,7 +94,7 @@ func (m *Model) layout() screen {
 		s.instr = wrap(LongInstruction, m.width)
 	}
 	avail := m.height - 1
-	want := min(3, len(m.rows))
+	want := min(max(5, avail/2), len(m.rows)) // the list keeps half the screen
 	bottom := func() int {
 		n := len(s.instr) + len(s.help)
 		if s.status {
