@@ -19,7 +19,8 @@ const (
 	ExitOK          = 0
 	ExitError       = 1
 	ExitUsage       = 2
-	ExitInterrupted = 130
+	ExitInterrupted = 130 // Ctrl-C / SIGINT (128+2)
+	ExitTerminated  = 143 // SIGTERM (128+15)
 )
 
 // ExitError ends a command with a given code after its message (if any)
@@ -54,9 +55,12 @@ func Main() int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-sigs
+		sig := <-sigs
 		signal.Stop(sigs)
 		runInterruptCleanups()
+		if sig == syscall.SIGTERM {
+			os.Exit(ExitTerminated)
+		}
 		os.Exit(ExitInterrupted)
 	}()
 	return Run(os.Args, ios)
