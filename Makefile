@@ -1,16 +1,29 @@
 GO      ?= go
 BIN     ?= bin/hfcache
+PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
-LDFLAGS := -s -w -X github.com/hfcache/hfcache/internal/cli.version=$(VERSION) \
-	-X github.com/hfcache/hfcache/internal/cli.commit=$(COMMIT) \
-	-X github.com/hfcache/hfcache/internal/cli.date=$(DATE)
+PKG     := github.com/hfcache/hfcache/internal/cli
+LDFLAGS := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
 
-.PHONY: build test vet fmt lint bench update-golden clean
+# Tools, pinned; installed from the Go module proxy into $(TOOLBIN) (inside
+# the repo, ignored by git) the first time a target needs them.
+TOOLBIN            := $(CURDIR)/.tools/bin
+GOLANGCI_VERSION   ?= v2.15.0
+GORELEASER_VERSION ?= v2.15.1
+GOLANGCI_LINT      := $(TOOLBIN)/golangci-lint
+GORELEASER         := $(TOOLBIN)/goreleaser
+
+.PHONY: build install test vet fmt lint bench update-golden man completions release-check snapshot clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
+
+# Installs hfcache into $(GOBIN) (default: $(go env GOPATH)/bin).
+install:
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/hfcache
 
 test:
 	$(GO) test ./...
@@ -21,8 +34,15 @@ vet:
 fmt:
 	gofmt -l -w .
 
-lint: vet
+lint: vet $(GOLANGCI_LINT)
 	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || (gofmt -l . | grep -v '^testdata/'; exit 1)
+	$(GOLANGCI_LINT) run ./...
+
+$(GOLANGCI_LINT):
+	GOBIN=$(TOOLBIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+
+$(GORELEASER):
+	GOBIN=$(TOOLBIN) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan/
@@ -31,5 +51,22 @@ bench:
 update-golden:
 	$(GO) test ./... -update
 
+# Man pages (man/hfcache.1, man/hfcache-scan-cache.1, ...) generated from
+# the command tree. Install them with: make man && sudo cp man/*.1 $(MANDIR)/man1/
+man:
+	$(GO) run ./tools/gendocs -man man
+
+# Completion scripts for every shell in completions/.
+completions:
+	$(GO) run ./tools/gendocs -completions completions
+
+# Validates .goreleaser.yaml.
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+
+# A local release build of every platform into dist/ (nothing published).
+snapshot: $(GORELEASER)
+	$(GORELEASER) release --snapshot --clean --skip=publish
+
 clean:
-	rm -rf bin
+	rm -rf bin dist man completions

@@ -16,10 +16,13 @@ import (
 )
 
 // TestMain makes this test binary double as the hfcache binary: scripts
-// and golden tests run "hfcache" from PATH and get the real main.
+// and golden tests run "hfcache" from PATH and get the real main. Invoked
+// as huggingface-cli (a symlink to it, see testdata/script/alias.txtar) it
+// runs the same main, which then sees that name in argv[0].
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"hfcache": func() { os.Exit(cli.Main()) },
+		"hfcache":         func() { os.Exit(cli.Main()) },
+		"huggingface-cli": func() { os.Exit(cli.Main()) },
 	})
 }
 
@@ -30,6 +33,11 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
+			bin, err := exec.LookPath("hfcache")
+			if err != nil {
+				return err
+			}
+			env.Setenv("HFCACHE_BIN", bin) // for scripts that make a symlink to it
 			return nil
 		},
 	})
