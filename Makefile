@@ -36,7 +36,7 @@ fmt:
 
 lint: vet $(GOLANGCI_LINT)
 	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || (gofmt -l . | grep -v '^testdata/'; exit 1)
-	$(GOLANGCI_LINT) run ./...
+	GOLANGCI_LINT_CACHE=$(CURDIR)/.tools/cache $(GOLANGCI_LINT) run ./...
 
 $(GOLANGCI_LINT):
 	GOBIN=$(TOOLBIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
