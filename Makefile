@@ -16,7 +16,7 @@ GORELEASER_VERSION ?= v2.15.1
 GOLANGCI_LINT      := $(TOOLBIN)/golangci-lint
 GORELEASER         := $(TOOLBIN)/goreleaser
 
-.PHONY: build install test vet fmt lint bench update-golden man completions release-check snapshot clean
+.PHONY: build install install-man test vet fmt lint bench update-golden man completions release-check snapshot clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
@@ -47,14 +47,23 @@ $(GORELEASER):
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan/
 
-# Refresh golden files that hfcache owns (TUI snapshots and the like).
+# Refresh golden files that hfcache owns (TUI snapshots and the like): the
+# packages whose tests declare flag.Bool("update", ...) run with -update (the
+# upstream goldens in testdata/compat are never rewritten).
+GOLDEN_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'flag.Bool."update"' cmd internal tools 2>/dev/null)))
 update-golden:
-	$(GO) test ./... -update
+	@if [ -z "$(GOLDEN_PKGS)" ]; then echo "no test declares -update"; else $(GO) test $(addprefix ./,$(GOLDEN_PKGS)) -update; fi
 
 # Man pages (man/hfcache.1, man/hfcache-scan-cache.1, ...) generated from
-# the command tree. Install them with: make man && sudo cp man/*.1 $(MANDIR)/man1/
+# the command tree (not committed: they would go stale).
 man:
 	$(GO) run ./tools/gendocs -man man
+
+# Installs the man pages into $(DESTDIR)$(MANDIR)/man1 (run with sudo for
+# the default /usr/local/share/man).
+install-man: man
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 # Completion scripts for every shell in completions/.
 completions:
