@@ -104,6 +104,44 @@ func TestFinishTreeArgs(t *testing.T) {
 	}
 }
 
+// TestFlagRulesAreUsageErrors: required flags and flag groups declared with
+// cobra's helpers fail with exit code 2 and a pointer to --help.
+func TestFlagRulesAreUsageErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"required flag missing", []string{"need"}, `required flag(s) "name" not set`},
+		{"mutually exclusive flags", []string{"need", "--name", "x", "--yes", "--dry-run"}, "[dry-run yes] were all set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, errOut := iostreams.Test()
+			root := &cobra.Command{Use: "hfcache", SilenceErrors: true, SilenceUsage: true}
+			setupRoot(root, ios)
+			sub := &cobra.Command{Use: "need", RunE: func(*cobra.Command, []string) error { return nil }}
+			sub.Flags().String("name", "", "")
+			sub.Flags().Bool("yes", false, "")
+			sub.Flags().Bool("dry-run", false, "")
+			if err := sub.MarkFlagRequired("name"); err != nil {
+				t.Fatal(err)
+			}
+			sub.MarkFlagsMutuallyExclusive("yes", "dry-run")
+			root.AddCommand(sub)
+			finishTree(root)
+			root.SetArgs(tt.args)
+			cmd, err := root.ExecuteC()
+			if code := exitCode(err, ios, cmd.CommandPath()); code != ExitUsage {
+				t.Errorf("exit code %d, want %d (err %v)", code, ExitUsage, err)
+			}
+			if !strings.Contains(errOut.String(), tt.stderr) || !strings.Contains(errOut.String(), "Run 'hfcache need --help' for usage.") {
+				t.Errorf("stderr %q, want %q and a pointer to --help", errOut, tt.stderr)
+			}
+		})
+	}
+}
+
 func TestExitCodeMapping(t *testing.T) {
 	tests := []struct {
 		name   string

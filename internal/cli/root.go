@@ -66,6 +66,21 @@ func setupRoot(root *cobra.Command, ios *iostreams.IOStreams) {
 	root.SetVersionTemplate("hfcache {{.Version}}\n")
 	root.PersistentFlags().BoolVar(&ios.NoColor, "no-color", false, "disable colours and ANSI codes (also NO_COLOR)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
+	root.PersistentPreRunE = validateFlags
+}
+
+// validateFlags runs cobra's checks of required flags and flag groups
+// (MarkFlagRequired, MarkFlagsMutuallyExclusive, ...) before cobra does, so
+// that a failure is a UsageError (exit 2) rather than a plain error. A
+// command that sets its own PersistentPreRunE should call it.
+func validateFlags(cmd *cobra.Command, _ []string) error {
+	if err := cmd.ValidateRequiredFlags(); err != nil {
+		return &UsageError{Err: err}
+	}
+	if err := cmd.ValidateFlagGroups(); err != nil {
+		return &UsageError{Err: err}
+	}
+	return nil
 }
 
 // finishTree makes every positional-argument check of the tree return a
