@@ -94,7 +94,7 @@ func TestFinishTreeArgs(t *testing.T) {
 				t.Fatalf("error %v is not a usage error", err)
 			}
 			ios, _, _, errOut := iostreams.Test()
-			if code := exitCode(err, ios, "root sub"); code != ExitUsage {
+			if code := exitCodeFor(err, ios, "root sub"); code != ExitUsage {
 				t.Errorf("exit code %d, want %d", code, ExitUsage)
 			}
 			if !strings.Contains(errOut.String(), "Run 'root sub --help' for usage.") {
@@ -132,7 +132,7 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 			finishTree(root)
 			root.SetArgs(tt.args)
 			cmd, err := root.ExecuteC()
-			if code := exitCode(err, ios, cmd.CommandPath()); code != ExitUsage {
+			if code := exitCodeFor(err, ios, cmd.CommandPath()); code != ExitUsage {
 				t.Errorf("exit code %d, want %d (err %v)", code, ExitUsage, err)
 			}
 			if !strings.Contains(errOut.String(), tt.stderr) || !strings.Contains(errOut.String(), "Run 'hfcache need --help' for usage.") {
@@ -160,7 +160,7 @@ func TestExitCodeMapping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, errOut := iostreams.Test()
-			if code := exitCode(tt.err, ios, "hfcache x"); code != tt.code {
+			if code := exitCodeFor(tt.err, ios, "hfcache x"); code != tt.code {
 				t.Errorf("code %d, want %d", code, tt.code)
 			}
 			if !strings.HasPrefix(errOut.String(), tt.stderr) || (tt.stderr == "" && errOut.Len() > 0) {
