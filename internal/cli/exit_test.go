@@ -170,6 +170,18 @@ func TestExitCodeMapping(t *testing.T) {
 	}
 }
 
+// TestExitCodeDefaultsToRoot: without a failing command, the pointer to
+// --help names the root.
+func TestExitCodeDefaultsToRoot(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	if code := exitCode(&UsageError{Err: errors.New("bad")}, ios); code != ExitUsage {
+		t.Errorf("code %d, want %d", code, ExitUsage)
+	}
+	if want := "Error: bad\nRun 'hfcache --help' for usage.\n"; errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
+
 func TestProgramName(t *testing.T) {
 	tests := map[string]string{
 		"hfcache":                            "hfcache",
