@@ -2,8 +2,10 @@ GO      ?= go
 BIN     ?= bin/hfcache
 PREFIX  ?= /usr/local
 MANDIR  ?= $(PREFIX)/share/man
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# VERSION is the last tag (v1.2.3, or v1.2.3-4-gabc1234 past it), "dev"
+# before the first tag; COMMIT ends in -dirty for uncommitted changes.
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git describe --always --dirty --abbrev=7 --match='^$$' 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 PKG     := github.com/hfcache/hfcache/internal/cli
 LDFLAGS := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
