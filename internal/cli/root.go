@@ -68,6 +68,10 @@ func setupRoot(root *cobra.Command, ios *iostreams.IOStreams) {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
 	root.PersistentPreRunE = validateFlags
 	root.SetHelpCommand(newHelpCmd())
+	// Commands with subcommands (the root, completion) are runnable only to
+	// report an unknown subcommand as a usage error: keep "hfcache [flags]"
+	// out of their usage lines.
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}", "{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
 }
 
 // newHelpCmd is "help [command]" like cobra's, except that an unknown topic
