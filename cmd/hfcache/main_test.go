@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +18,14 @@ import (
 )
 
 // TestMain makes this test binary double as the hfcache binary: scripts
-// and golden tests run "hfcache" from PATH and get the real main.
+// and golden tests run "hfcache" from PATH and get the real main. Invoked
+// as huggingface-cli (a symlink to it, see testdata/script/alias.txtar) it
+// runs the same main, which then sees that name in argv[0].
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"hfcache":  func() { os.Exit(cli.Main()) },
-		"holdlock": holdLock,
+		"hfcache":         func() { os.Exit(cli.Main()) },
+		"huggingface-cli": func() { os.Exit(cli.Main()) },
+		"holdlock":        holdLock,
 	})
 }
 
@@ -32,6 +36,11 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
+			bin, err := exec.LookPath("hfcache")
+			if err != nil {
+				return err
+			}
+			env.Setenv("HFCACHE_BIN", bin) // for scripts that make a symlink to it
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -75,7 +84,8 @@ func runBinary(t *testing.T, env []string, stdin string, args ...string) result 
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatalf("run hfcache: %v", err)

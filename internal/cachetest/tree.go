@@ -46,7 +46,7 @@ func Load(path string) (Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load tree: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: a close error loses nothing
 	var t Tree
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)

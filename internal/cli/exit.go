@@ -14,7 +14,10 @@ import (
 	"github.com/hfcache/hfcache/internal/iostreams"
 )
 
-// Exit codes shared by every command.
+// Exit codes shared by every command (docs/exit-codes.md). The drop-in
+// commands keep upstream's codes where upstream defines them: scan-cache
+// exits 0 for a missing cache directory, delete-cache exits 0 when the user
+// cancels.
 const (
 	ExitOK          = 0
 	ExitError       = 1
@@ -23,7 +26,7 @@ const (
 	ExitTerminated  = 143 // SIGTERM (128+15)
 )
 
-// ExitError ends a command with a given code after its message (if any)
+// ExitCodeError ends a command with a given code after its message (if any)
 // was printed; Msg, when set, is printed to stderr by Main.
 type ExitCodeError struct {
 	Code int
@@ -43,6 +46,11 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
+func isUsageError(err error) bool {
+	var ue *UsageError
+	return errors.As(err, &ue)
+}
+
 // ErrInterrupted ends a command that the user interrupted.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -50,8 +58,8 @@ var ErrInterrupted = errors.New("interrupted")
 // the exit code.
 func Main() int {
 	ios := iostreams.System()
-	// A second Ctrl-C kills at once; the first one is left to commands that
-	// handle it (the TUI, prompts) or ends the process with 130.
+	// Ctrl-C (SIGINT) or SIGTERM ends the process with 130. The TUI reads
+	// Ctrl-C as a key in raw mode, so it sees it before any signal does.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -71,11 +79,23 @@ func Main() int {
 func Run(args []string, ios *iostreams.IOStreams) int {
 	root := NewRootCmd(ios, programName(args[0]))
 	root.SetArgs(rootArgs(args))
-	err := root.Execute()
-	return exitCode(err, ios)
+	cmd, err := root.ExecuteC()
+	path := root.Name()
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return exitCodeFor(err, ios, path)
 }
 
+// exitCode is exitCodeFor with the root command as the one that failed.
 func exitCode(err error, ios *iostreams.IOStreams) int {
+	return exitCodeFor(err, ios, "hfcache")
+}
+
+// exitCodeFor prints err (if any) and returns the exit code it maps to. A
+// usage error is followed by a pointer to the --help of cmdPath, the
+// command that failed.
+func exitCodeFor(err error, ios *iostreams.IOStreams, cmdPath string) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -91,7 +111,7 @@ func exitCode(err error, ios *iostreams.IOStreams) int {
 	}
 	var ue *UsageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(ios.ErrOut, "Error: %s\nRun '%s --help' for usage.\n", ue.Err, "hfcache")
+		fmt.Fprintf(ios.ErrOut, "Error: %s\nRun '%s --help' for usage.\n", ue.Err, cmdPath)
 		return ExitUsage
 	}
 	fmt.Fprintf(ios.ErrOut, "Error: %s\n", err)
