@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -383,7 +384,7 @@ func TestDeleteCacheInterruptAtPrompt(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // let it reach the prompt
 	_ = r.cmd.Process.Signal(syscall.SIGINT)
 	err = r.cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("wait: %v, want exit 130", err)
 	}
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {

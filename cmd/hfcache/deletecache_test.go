@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -214,7 +215,7 @@ func runDelete(t *testing.T, dir, tmp string, usePty bool, env []string, answers
 	err := cmd.Wait()
 	<-s.done
 	code = 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)

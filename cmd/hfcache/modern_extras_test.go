@@ -209,7 +209,7 @@ func TestRmBareRepoID(t *testing.T) {
 		t.Fatal(err)
 	}
 	amb := runBinary(t, []string{"NO_COLOR=1"}, "", "rm", "acme/tiny", "--cache-dir", root, "-y")
-	if amb.code != 1 || !strings.Contains(amb.stderr, "'acme/tiny' matches several cached repos: dataset/acme/tiny, model/acme/tiny") {
+	if amb.code != 1 || !strings.Contains(amb.stderr, `"acme/tiny" matches several cached repos: dataset/acme/tiny, model/acme/tiny; use type/repo_id`) {
 		t.Errorf("ambiguous: exit %d stderr %q", amb.code, amb.stderr)
 	}
 	if !exists(filepath.Join(root, "models--acme--tiny")) || !exists(filepath.Join(root, "datasets--acme--tiny")) {

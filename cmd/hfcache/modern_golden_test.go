@@ -15,7 +15,6 @@ import (
 
 // goldenCase is one golden/latest/<preset>/<name>.cmd.txt.
 type goldenCase struct {
-	name  string
 	env   []string
 	args  []string // after "hf cache"
 	stdin string

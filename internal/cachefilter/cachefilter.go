@@ -51,7 +51,7 @@ type Filter struct {
 func ParseFilter(expr string) (Filter, error) {
 	m := filterPattern.FindStringSubmatch(pyStrip(expr))
 	if m == nil {
-		return Filter{}, fmt.Errorf("Invalid filter expression: '%s'.", expr)
+		return Filter{}, parseErrorf("Invalid filter expression: '%s'.", expr)
 	}
 	key, op, raw := strings.ToLower(m[1]), m[2], pyStrip(m[3])
 	if op == "==" {
@@ -73,16 +73,16 @@ func ParseFilter(expr string) (Filter, error) {
 		f.Num = n
 	case "type":
 		if op != "=" {
-			return Filter{}, fmt.Errorf("Only '=' is supported for 'type' filters. Got '%s'.", op)
+			return Filter{}, parseErrorf("Only '=' is supported for 'type' filters. Got '%s'.", op)
 		}
 		f.Str = strings.ToLower(raw)
 	case "refs":
 		if op != "=" {
-			return Filter{}, fmt.Errorf("Only '=' is supported for 'refs' filters. Got %s.", op)
+			return Filter{}, parseErrorf("Only '=' is supported for 'refs' filters. Got %s.", op)
 		}
 		f.Str = strings.ToLower(raw)
 	default:
-		return Filter{}, fmt.Errorf("Unsupported filter key '%s' in '%s'. Must be one of %s.", key, expr, filterKeysMsg)
+		return Filter{}, parseErrorf("Unsupported filter key '%s' in '%s'. Must be one of %s.", key, expr, filterKeysMsg)
 	}
 	return f, nil
 }
@@ -132,9 +132,16 @@ type unit struct {
 }
 
 var byteUnits = []unit{
-	{"k", 1_000}, {"kb", 1_000}, {"m", 1_000_000}, {"mb", 1_000_000},
-	{"g", 1_000_000_000}, {"gb", 1_000_000_000}, {"t", 1_000_000_000_000}, {"tb", 1_000_000_000_000},
-	{"p", 1_000_000_000_000_000}, {"pb", 1_000_000_000_000_000},
+	{"k", 1_000},
+	{"kb", 1_000},
+	{"m", 1_000_000},
+	{"mb", 1_000_000},
+	{"g", 1_000_000_000},
+	{"gb", 1_000_000_000},
+	{"t", 1_000_000_000_000},
+	{"tb", 1_000_000_000_000},
+	{"p", 1_000_000_000_000_000},
+	{"pb", 1_000_000_000_000_000},
 }
 
 var timeUnits = []unit{
@@ -148,18 +155,18 @@ var numberWithUnit = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
 func parseWithUnit(value string, units []unit) (int64, error) {
 	stripped := pyStrip(value)
 	if stripped == "" {
-		return 0, fmt.Errorf("Value cannot be empty.")
+		return 0, parseErrorf("Value cannot be empty.")
 	}
 	if n, ok := pyInt(stripped); ok {
 		return n, nil
 	}
 	m := numberWithUnit.FindStringSubmatch(stripped)
 	if m == nil {
-		return 0, fmt.Errorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
+		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
 	n, ok := pyInt(m[1])
 	if !ok {
-		return 0, fmt.Errorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
+		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
 	name := strings.ToLower(m[2])
 	for _, u := range units {
@@ -174,7 +181,7 @@ func parseWithUnit(value string, units []unit) (int64, error) {
 	for i, u := range units {
 		names[i] = "'" + u.name + "'"
 	}
-	return 0, fmt.Errorf("Unknown unit '%s'. Must be one of [%s].", name, strings.Join(names, ", "))
+	return 0, parseErrorf("Unknown unit '%s'. Must be one of [%s].", name, strings.Join(names, ", "))
 }
 
 // pyInt parses like Python's int(str): optional sign, digits, single
@@ -304,4 +311,14 @@ func (q Query) Apply(entries []Entry, now time.Time) []int {
 		idx = idx[:q.Limit]
 	}
 	return idx
+}
+
+// ParseError is a filter the grammar rejects; its message is upstream's,
+// word for word, as the CLI shows it to users.
+type ParseError struct{ Msg string }
+
+func (e *ParseError) Error() string { return e.Msg }
+
+func parseErrorf(format string, args ...any) error {
+	return &ParseError{Msg: fmt.Sprintf(format, args...)}
 }

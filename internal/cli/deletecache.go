@@ -64,9 +64,6 @@ answer came (end of input), 2 on a usage error, 130 when interrupted.`,
 	return cmd
 }
 
-// errEndOfInput ends the prompts when stdin has no more answers.
-var errEndOfInput = errors.New("end of input")
-
 func runDeleteCache(opts *DeleteCacheOptions) error {
 	ios := opts.IO
 	if err := delete.ValidSortKey(opts.Sort); err != nil {
@@ -135,8 +132,8 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(path)
-	defer onInterrupt(func() { os.Remove(path) })()
+	defer func() { _ = os.Remove(path) }()
+	defer onInterrupt(func() { _ = os.Remove(path) })()
 	ansi := render.ANSI{Disabled: ios.ColorDisabled()}
 	fmt.Fprintf(ios.Out, "TUI is disabled. In order to select which revisions you want to delete, please edit\n"+
 		"the following file using the text editor of your choice. Instructions for manual\n"+
@@ -202,7 +199,7 @@ func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = ios.In, ios.Out, ios.ErrOut
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("the editor %q failed on %s: %v; nothing was deleted", editor, path, err)
+		return fmt.Errorf("the editor %q failed on %s: %w; nothing was deleted", editor, path, err)
 	}
 	return nil
 }
@@ -370,7 +367,7 @@ func writeReviewFile(dir, content string) (string, error) {
 			err = cerr
 		}
 		if err != nil {
-			os.Remove(path)
+			_ = os.Remove(path)
 			return "", fmt.Errorf("write the review file: %w", err)
 		}
 		return path, nil

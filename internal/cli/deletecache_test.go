@@ -72,8 +72,12 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 		wantErr error
 		gone    string
 	}{
-		{"confirmed", TUISelection{Hashes: []string{glue1, t5base}, Confirmed: true}, nil,
-			"Start deletion.\nDone. Deleted 1 repo(s) and 1 revision(s) for a total of 28.7K.\n", nil, "models--t5-base"},
+		{
+			"confirmed",
+			TUISelection{Hashes: []string{glue1, t5base}, Confirmed: true},
+			nil,
+			"Start deletion.\nDone. Deleted 1 repo(s) and 1 revision(s) for a total of 28.7K.\n", nil, "models--t5-base",
+		},
 		{"declined", TUISelection{Hashes: []string{glue1}, Confirmed: false}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
 		{"nothing", TUISelection{Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
 		{"none of the following", TUISelection{Hashes: []string{"CANCEL_DELETION", glue1}, Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},

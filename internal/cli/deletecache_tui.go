@@ -80,8 +80,10 @@ func runTUI(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISel
 // and colour support), read through the streams.
 func teaEnv(ios *iostreams.IOStreams) []string {
 	var env []string
-	for _, k := range []string{"TERM", "COLORTERM", "TERM_PROGRAM", "TERMINFO", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
-		"COLUMNS", "LINES", "TMUX", "SSH_TTY", "WT_SESSION", "LANG", "LC_ALL", "LC_CTYPE"} {
+	for _, k := range []string{
+		"TERM", "COLORTERM", "TERM_PROGRAM", "TERMINFO", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
+		"COLUMNS", "LINES", "TMUX", "SSH_TTY", "WT_SESSION", "LANG", "LC_ALL", "LC_CTYPE",
+	} {
 		if v, ok := ios.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}

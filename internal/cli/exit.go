@@ -117,3 +117,13 @@ func exitCodeFor(err error, ios *iostreams.IOStreams, cmdPath string) int {
 	fmt.Fprintf(ios.ErrOut, "Error: %s\n", err)
 	return ExitError
 }
+
+// upstreamError carries a message worded exactly as upstream prints it
+// (capitalised, with a final period), shown to the user as it is.
+type upstreamError struct{ msg string }
+
+func (e *upstreamError) Error() string { return e.msg }
+
+func upstreamErrorf(format string, args ...any) error {
+	return &upstreamError{msg: fmt.Sprintf(format, args...)}
+}

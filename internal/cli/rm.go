@@ -150,7 +150,7 @@ func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
 				for i, m := range matches {
 					ids[i] = render.CacheID(m)
 				}
-				return nil, fmt.Errorf("'%s' matches several cached repos: %s. Use type/repo_id to pick one.", target, strings.Join(ids, ", "))
+				return nil, fmt.Errorf("%q matches several cached repos: %s; use type/repo_id to pick one", target, strings.Join(ids, ", "))
 			}
 		}
 		if repo == nil {
@@ -169,7 +169,7 @@ func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
 func repoCacheIDFromURI(uri string) (string, error) {
 	body := strings.TrimPrefix(uri, "hf://")
 	if body == "" {
-		return "", fmt.Errorf("Invalid HF URI: %s. Empty body after 'hf://'.", uri)
+		return "", upstreamErrorf("Invalid HF URI: %s. Empty body after 'hf://'.", uri)
 	}
 	segs := strings.Split(body, "/")
 	typ := "model"
@@ -178,13 +178,13 @@ func repoCacheIDFromURI(uri string) (string, error) {
 		typ = strings.TrimSuffix(segs[0], "s")
 		segs = segs[1:]
 	case "buckets", "kernels":
-		return "", fmt.Errorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hf cache rm`.")
 	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
-		return "", fmt.Errorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
+		return "", upstreamErrorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
 	}
 	if strings.Contains(segs[1], "@") || len(segs) > 2 {
-		return "", fmt.Errorf("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
+		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
 	}
 	return typ + "/" + segs[0] + "/" + segs[1], nil
 }

@@ -31,15 +31,23 @@ func TestRunScanCache(t *testing.T) {
 		want      []string
 		notWant   []string
 	}{
-		{"repo table", 0, nil, false,
+		{
+			"repo table", 0, nil, false,
 			[]string{"org/m   model             1.5K        1 3 days ago    4 days ago    main ", "\x1b[1m\x1b[31m1.5K\x1b[0m", "\x1b[90mGot 1 warning(s) while scanning. Use -vvv to print details.\x1b[0m"},
-			[]string{"REVISION"}},
-		{"revisions", 1, map[string]string{"NO_COLOR": "1"}, false,
+			[]string{"REVISION"},
+		},
+		{
+			"revisions", 1,
+			map[string]string{"NO_COLOR": "1"},
+			false,
 			[]string{"REVISION", "rev1", "Scanned 1 repo(s) for a total of 1.5K.\n"},
-			[]string{"\x1b["}},
-		{"warnings detailed, --no-color", 3, nil, true,
+			[]string{"\x1b["},
+		},
+		{
+			"warnings detailed, --no-color", 3, nil, true,
 			[]string{"Got 1 warning(s) while scanning.\nRepo path is not a directory: " + filepath.Join(dir, "version.txt") + "\n"},
-			[]string{"\x1b[", "Use -vvv"}},
+			[]string{"\x1b[", "Use -vvv"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -250,7 +250,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 			ex.res.Locked = append(ex.res.Locked, repoPath)
 			reason := fmt.Errorf("%w: %s", ErrLocked, holder)
 			if !errors.Is(err, errWouldBlock) {
-				reason = fmt.Errorf("%w: cannot check %s: %v", ErrLocked, holder, err)
+				reason = fmt.Errorf("%w: cannot check %s: %w", ErrLocked, holder, err)
 			}
 			ex.skip(KindRepo, repoPath, reason)
 			return
@@ -261,7 +261,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	// mean now?
 	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
 	if err != nil {
-		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %v", ErrRepoChanged, err))
+		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
 	}
 	sel := map[*scan.Revision]bool{}
@@ -552,14 +552,14 @@ func startOperation(cacheDir string) (*operation, error) {
 		return nil, fmt.Errorf("create trash journal: %w", err)
 	}
 	if err := lockFile(f); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("lock trash journal: %w", err)
 	}
 	op.journalFile = f
 	op.dir = filepath.Join(op.root, id)
 	if err := os.Mkdir(op.dir, 0o755); err != nil {
-		f.Close()
-		os.Remove(op.journalPath)
+		_ = f.Close()
+		_ = os.Remove(op.journalPath)
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
 	return op, nil
@@ -614,7 +614,7 @@ func (op *operation) discard(parent, path string, inPlace bool) error {
 		return nil
 	}
 	if err := os.RemoveAll(dest); err != nil {
-		return fmt.Errorf("%w: %s (moved to %s): %v", errTrashRemove, path, dest, err)
+		return fmt.Errorf("%w: %s (moved to %s): %w", errTrashRemove, path, dest, err)
 	}
 	return nil
 }
@@ -669,7 +669,7 @@ func recoverJournal(cacheDir, root, name string) bool {
 	if err != nil {
 		return false
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // releases the journal's lock
 	if err := tryLockFile(f); err != nil {
 		return false // its process still runs
 	}

@@ -4,15 +4,15 @@ package delete
 
 import (
 	"errors"
-	"os/exec"
-	"time"
-
-	"github.com/hfcache/hfcache/internal/cachetest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
 )
 
 // TestExecuteLockedRepo: while another open file holds a download lock of

@@ -52,7 +52,7 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 			return nil, p, err
 		}
 		if err := tryLockFile(f); err != nil {
-			f.Close()
+			_ = f.Close()
 			held.release()
 			return nil, p, err
 		}

@@ -32,8 +32,10 @@ func loadCaptures(t *testing.T) []capture {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	names := map[string]string{"Down": "down", "Up": "up", "Space": "space", "Enter": "enter", "Tab": "tab",
-		"C-c": "ctrl+c", "C-a": "ctrl+a", "C-r": "ctrl+r", "C-z": "ctrl+z", "C-n": "ctrl+n", "C-p": "ctrl+p", "n": "n"}
+	names := map[string]string{
+		"Down": "down", "Up": "up", "Space": "space", "Enter": "enter", "Tab": "tab",
+		"C-c": "ctrl+c", "C-a": "ctrl+a", "C-r": "ctrl+r", "C-z": "ctrl+z", "C-n": "ctrl+n", "C-p": "ctrl+p", "n": "n",
+	}
 	runs := map[string][]string{}
 	var caps []capture
 	sc := bufio.NewScanner(f)

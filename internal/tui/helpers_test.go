@@ -49,16 +49,22 @@ func syntheticCache(nRepos, nRevs int, now time.Time) *scan.Cache {
 		typ := types[i%len(types)]
 		id := fmt.Sprintf("org%03d/repo-%04d", i%37, i)
 		r := &scan.Repo{ID: id, Type: typ, Path: "/cache/" + scan.FolderName(typ, id)}
-		shared := scan.Blob{Path: r.Path + "/blobs/shared", Size: int64(1000 * (i%50 + 1)),
-			ATime: now.Add(-time.Duration(i) * time.Hour), MTime: now.Add(-time.Duration(i) * time.Hour)}
+		shared := scan.Blob{
+			Path: r.Path + "/blobs/shared", Size: int64(1000 * (i%50 + 1)),
+			ATime: now.Add(-time.Duration(i) * time.Hour), MTime: now.Add(-time.Duration(i) * time.Hour),
+		}
 		r.Blobs = append(r.Blobs, shared)
 		for j := 0; j < nRevs; j++ {
 			hash := fmt.Sprintf("%08x%032x", i*nRevs+j, i*7919+j)
-			b := scan.Blob{Path: fmt.Sprintf("%s/blobs/%s", r.Path, hash), Size: int64((j + 1) * 1_000_000 * (i%13 + 1)),
-				ATime: now.Add(-time.Duration(i*nRevs+j) * time.Minute), MTime: now.Add(-time.Duration(i*nRevs+j) * time.Minute)}
+			b := scan.Blob{
+				Path: fmt.Sprintf("%s/blobs/%s", r.Path, hash), Size: int64((j + 1) * 1_000_000 * (i%13 + 1)),
+				ATime: now.Add(-time.Duration(i*nRevs+j) * time.Minute), MTime: now.Add(-time.Duration(i*nRevs+j) * time.Minute),
+			}
 			r.Blobs = append(r.Blobs, b)
-			rev := &scan.Revision{Hash: hash, SnapshotPath: r.Path + "/snapshots/" + hash,
-				Size: shared.Size + b.Size, NbFiles: 2, LastModified: b.MTime, BlobIDs: []int32{0, int32(len(r.Blobs) - 1)}}
+			rev := &scan.Revision{
+				Hash: hash, SnapshotPath: r.Path + "/snapshots/" + hash,
+				Size: shared.Size + b.Size, NbFiles: 2, LastModified: b.MTime, BlobIDs: []int32{0, int32(len(r.Blobs) - 1)},
+			}
 			if j == nRevs-1 {
 				rev.Refs = []string{"main"}
 			}

@@ -517,7 +517,7 @@ func (m *Model) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.FilterErase):
 		m.setFilter("")
 	default:
-		if msg.Text != "" && msg.Mod&^(tea.ModShift) == 0 {
+		if msg.Text != "" && msg.Mod&^tea.ModShift == 0 {
 			m.setFilter(m.filter + msg.Text)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -271,13 +270,13 @@ func hashFile(path string) blobHash {
 	if err != nil {
 		return blobHash{err: err}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose on close
 	st, err := f.Stat()
 	if err != nil {
 		return blobHash{err: err}
 	}
 	s256 := sha256.New()
-	var git hash.Hash = sha1.New()
+	git := sha1.New()
 	fmt.Fprintf(git, "blob %d\x00", st.Size())
 	n, err := io.Copy(io.MultiWriter(s256, git), f)
 	if err != nil {
