@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/render"
+)
+
+// TestScanCacheProgress runs scan-cache with stderr faked as a terminal or
+// not: the progress line appears only on a terminal once the delay has
+// passed, is erased at the end, and stdout is the same in every case.
+func TestScanCacheProgress(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "hub")
+	g, err := cachetest.Generate(root, cachetest.Spec{Repos: 2, Revisions: 2, Files: 30}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		errTTY bool
+		delay  time.Duration
+		shown  bool
+	}{
+		{"pipe", false, 0, false},
+		{"terminal, quick scan", true, time.Hour, false},
+		{"terminal, slow scan", true, 0, true},
+	}
+	doneIn := regexp.MustCompile(`Done in [0-9.]+s`)
+	var stdouts []string
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			defer func(d time.Duration) { progressDelay = d }(progressDelay)
+			progressDelay = c.delay
+			ios, _, out, errOut := iostreams.Test()
+			ios.ErrTTY = c.errTTY
+			if err := runScanCache(&ScanCacheOptions{IO: ios, Dir: root}); err != nil {
+				t.Fatal(err)
+			}
+			stdouts = append(stdouts, doneIn.ReplaceAllString(out.String(), "Done"))
+			if !strings.Contains(out.String(), "Scanned 2 repo(s)") {
+				t.Errorf("stdout: %s", out)
+			}
+			if !c.shown {
+				if errOut.Len() != 0 {
+					t.Errorf("stderr = %q, want nothing", errOut)
+				}
+				return
+			}
+			want := fmt.Sprintf("\r\x1b[KScanning cache: %d files, %s\r\x1b[K", g.Files, render.Size(g.TotalSize))
+			if !strings.HasSuffix(errOut.String(), want) {
+				t.Errorf("stderr = %q, want it to end with %q", errOut, want)
+			}
+		})
+	}
+	for i := 1; i < len(stdouts); i++ {
+		if stdouts[i] != stdouts[0] {
+			t.Errorf("stdout of %q differs from %q", cases[i].name, cases[0].name)
+		}
+	}
+}
