@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X github.com/hfcache/hfcache/internal/cli.version=$(VERSION) \
 	-X github.com/hfcache/hfcache/internal/cli.commit=$(COMMIT) \
 	-X github.com/hfcache/hfcache/internal/cli.date=$(DATE)
 
-.PHONY: build test vet fmt lint bench update-golden clean
+.PHONY: build test vet fmt lint bench bench-go update-golden clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
@@ -24,8 +24,14 @@ fmt:
 lint: vet
 	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || (gofmt -l . | grep -v '^testdata/'; exit 1)
 
+# hfcache scan-cache vs the find floor vs upstream on the large cache
+# (see docs/PERFORMANCE.md; RUNS=, UPSTREAM=, HFHUB_SRC= tune it).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan/
+	scripts/bench.sh
+
+# go test benchmarks of the scanner over generated caches (10k..400k entries).
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/scan/
 
 # Refresh golden files that hfcache owns (TUI snapshots and the like).
 update-golden:
