@@ -51,6 +51,18 @@ func benchCache(b *testing.B, s cachetest.Spec) (string, *cachetest.Generated) {
 	return dir, gen
 }
 
+// benchModes are the ways commands scan: "summary" is scan-cache
+// (aggregates only), "blobs" keeps the blob list (delete-cache), "files"
+// keeps every file name too.
+var benchModes = []struct {
+	name string
+	opts scan.Options
+}{
+	{"summary", scan.Options{Summary: true}},
+	{"blobs", scan.Options{}},
+	{"files", scan.Options{Files: true}},
+}
+
 func benchSizes() []int {
 	sizes := []int{10_000, 100_000, 400_000}
 	if os.Getenv("HFCACHE_BENCH_1M") != "" {
@@ -80,9 +92,7 @@ func scanBench(b *testing.B, dir string, g *cachetest.Generated, opts scan.Optio
 }
 
 // BenchmarkDir scans caches of 10k, 100k and 400k entries (1M with
-// HFCACHE_BENCH_1M=1) the way each command does: "summary" is scan-cache
-// (aggregates only), "blobs" keeps the blob list (delete-cache), "files"
-// keeps every file name too.
+// HFCACHE_BENCH_1M=1) in each mode.
 func BenchmarkDir(b *testing.B) {
 	for _, n := range benchSizes() {
 		dir, g := benchCache(b, cachetest.SpecForEntries(n))
@@ -113,7 +123,7 @@ func BenchmarkHugeRepo(b *testing.B) {
 	dir, g := benchCache(b, cachetest.Spec{Repos: 1, Revisions: 16, Files: 5000})
 	for _, w := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			scanBench(b, dir, g, scan.Options{Workers: w})
+			scanBench(b, dir, g, scan.Options{Workers: w, Summary: true})
 		})
 	}
 }

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"encoding/hex"
 	"math"
 	"os"
 	"path/filepath"
@@ -67,10 +68,104 @@ func statOf(st os.FileInfo) fileStat {
 // blobInfo is one distinct blob of a repo.
 type blobInfo struct {
 	size, atime, mtime int64
-	// key is the blob's etag when etag is set (the blob is
-	// <blobsDir>/<etag>), else its resolved path.
-	key  string
-	etag bool
+}
+
+// hexKey is an etag of 40 (git sha1) or 64 (LFS sha256) lower-case hex
+// digits, decoded: the common blob names need no string to be indexed.
+type hexKey struct {
+	b [32]byte
+	n uint8
+}
+
+func parseHexKey(s []byte) (hexKey, bool) {
+	var k hexKey
+	if len(s) != 40 && len(s) != 64 {
+		return k, false
+	}
+	for i := 0; i < len(s); i += 2 {
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		if !ok1 || !ok2 {
+			return k, false
+		}
+		k.b[i/2] = hi<<4 | lo
+	}
+	k.n = uint8(len(s) / 2)
+	return k, true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
+}
+
+func (k hexKey) String() string { return hex.EncodeToString(k.b[:k.n]) }
+
+// blobTable indexes the distinct blobs of a repo: by etag for the files
+// of <repo>/blobs, by resolved path for the others. Tables are recycled
+// between repos so that their maps do not grow again for every repo.
+type blobTable struct {
+	hex   map[hexKey]int32 // hex etags in blobs/
+	etags map[string]int32 // other names in blobs/
+	paths map[string]int32 // resolved paths elsewhere
+	blobs []blobInfo
+}
+
+var tables = sync.Pool{New: func() any {
+	return &blobTable{hex: map[hexKey]int32{}, etags: map[string]int32{}, paths: map[string]int32{}}
+}}
+
+func (t *blobTable) release() {
+	clear(t.hex)
+	clear(t.etags)
+	clear(t.paths)
+	t.blobs = t.blobs[:0]
+	tables.Put(t)
+}
+
+// blobKey says where a blob is indexed.
+type blobKey struct {
+	hex    hexKey
+	isHex  bool   // hex etag in blobs/
+	name   []byte // etag in blobs/ (inBlob) or resolved path
+	inBlob bool
+}
+
+func etagKey(etag []byte) blobKey {
+	if k, ok := parseHexKey(etag); ok {
+		return blobKey{hex: k, isHex: true}
+	}
+	return blobKey{name: etag, inBlob: true}
+}
+
+func (t *blobTable) get(k *blobKey) (int32, bool) {
+	var id int32
+	var ok bool
+	switch {
+	case k.isHex:
+		id, ok = t.hex[k.hex]
+	case k.inBlob:
+		id, ok = t.etags[string(k.name)]
+	default:
+		id, ok = t.paths[string(k.name)]
+	}
+	return id, ok
+}
+
+func (t *blobTable) put(k *blobKey, id int32) {
+	switch {
+	case k.isHex:
+		t.hex[k.hex] = id
+	case k.inBlob:
+		t.etags[string(k.name)] = id
+	default:
+		t.paths[string(k.name)] = id
+	}
 }
 
 // blobRef is what a revision needs of a blob.
@@ -92,9 +187,8 @@ type repoScan struct {
 	blobsDir string
 	pending  atomic.Int32
 
-	mu    sync.Mutex
-	index map[string]int32 // etag (blobs/ of this repo) or resolved path
-	blobs []blobInfo
+	mu  sync.Mutex
+	tab *blobTable
 }
 
 // revScan is the walk of one snapshot folder.
@@ -112,12 +206,22 @@ type revScan struct {
 	files []File
 }
 
-func (rs *repoScan) lookup(key []byte) (blobRef, bool) {
+// table returns the blob table, taken from the pool when the repo's first
+// walk needs it (not before: only the repos being walked hold one).
+// Callers hold rs.mu or run alone.
+func (rs *repoScan) table() *blobTable {
+	if rs.tab == nil {
+		rs.tab = tables.Get().(*blobTable)
+	}
+	return rs.tab
+}
+
+func (rs *repoScan) lookup(k *blobKey) (blobRef, bool) {
 	rs.mu.Lock()
-	id, ok := rs.index[string(key)]
+	id, ok := rs.table().get(k)
 	var r blobRef
 	if ok {
-		b := &rs.blobs[id]
+		b := &rs.tab.blobs[id]
 		r = blobRef{id: id, size: b.size, mtime: b.mtime}
 	}
 	rs.mu.Unlock()
@@ -125,15 +229,16 @@ func (rs *repoScan) lookup(key []byte) (blobRef, bool) {
 }
 
 // add records a blob unless a concurrent walk did it first.
-func (rs *repoScan) add(key string, etag bool, st *fileStat) blobRef {
+func (rs *repoScan) add(k *blobKey, st *fileStat) blobRef {
 	rs.mu.Lock()
-	id, ok := rs.index[key]
+	t := rs.table()
+	id, ok := t.get(k)
 	if !ok {
-		id = int32(len(rs.blobs))
-		rs.index[key] = id
-		rs.blobs = append(rs.blobs, blobInfo{size: st.size, atime: st.atime, mtime: st.mtime, key: key, etag: etag})
+		id = int32(len(t.blobs))
+		t.put(k, id)
+		t.blobs = append(t.blobs, blobInfo{size: st.size, atime: st.atime, mtime: st.mtime})
 	}
-	b := &rs.blobs[id]
+	b := &t.blobs[id]
 	r := blobRef{id: id, size: b.size, mtime: b.mtime}
 	rs.mu.Unlock()
 	if !ok && rs.opts.Progress != nil {
@@ -199,6 +304,7 @@ func runPool(workers, n int, task func(w *walker, i int)) {
 		for i := 0; i < n; i++ {
 			task(w, i)
 		}
+		w.closeBlobs()
 		return
 	}
 	var next atomic.Int64
@@ -208,6 +314,7 @@ func runPool(workers, n int, task func(w *walker, i int)) {
 		go func() {
 			defer wg.Done()
 			w := &walker{}
+			defer w.closeBlobs()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
@@ -257,7 +364,6 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 	}
 	rs.repo = &Repo{ID: repoID, Type: repoType, Path: repoPath}
 	rs.dirATime, rs.dirMTime = atime(st), st.ModTime()
-	rs.index = map[string]int32{}
 
 	real := false
 	if p, err := filepath.EvalSymlinks(repoPath); err == nil && p == repoPath {
@@ -293,7 +399,10 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 // finish turns the walks into the repo's revisions and aggregates.
 func (rs *repoScan) finish() {
 	defer func() {
-		rs.index, rs.blobs = nil, nil
+		if rs.tab != nil {
+			rs.tab.release()
+			rs.tab = nil
+		}
 		for _, rv := range rs.revs {
 			rv.seen, rv.files = nil, nil
 		}
@@ -326,10 +435,11 @@ func (rs *repoScan) finish() {
 		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pyRefsRepr(rs.refsByHash), repo.Path)
 		return
 	}
-	if len(rs.blobs) > 0 {
+	blobs := rs.table().blobs
+	if len(blobs) > 0 {
 		at, mt := int64(math.MinInt64), int64(math.MinInt64)
-		for i := range rs.blobs {
-			b := &rs.blobs[i]
+		for i := range blobs {
+			b := &blobs[i]
 			repo.Size += b.size
 			at, mt = max(at, b.atime), max(mt, b.mtime)
 		}
@@ -337,7 +447,7 @@ func (rs *repoScan) finish() {
 	} else {
 		repo.LastAccessed, repo.LastModified = rs.dirATime, rs.dirMTime
 	}
-	repo.nbBlobs = len(rs.blobs)
+	repo.nbBlobs = len(blobs)
 	if !rs.opts.Summary || rs.opts.Files {
 		rs.blobList()
 	}
@@ -351,22 +461,27 @@ func (rs *repoScan) finish() {
 // Revision.Files with ids in that order.
 func (rs *repoScan) blobList() {
 	repo := rs.repo
-	paths := make([]string, len(rs.blobs))
-	for i := range rs.blobs {
-		paths[i] = rs.blobs[i].key
-		if rs.blobs[i].etag {
-			paths[i] = rs.blobsDir + string(filepath.Separator) + rs.blobs[i].key
-		}
+	t := rs.tab
+	paths := make([]string, len(t.blobs))
+	sep := string(filepath.Separator)
+	for k, id := range t.hex {
+		paths[id] = rs.blobsDir + sep + k.String()
 	}
-	order := make([]int32, len(rs.blobs))
+	for etag, id := range t.etags {
+		paths[id] = rs.blobsDir + sep + etag
+	}
+	for p, id := range t.paths {
+		paths[id] = p
+	}
+	order := make([]int32, len(t.blobs))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	sort.Slice(order, func(i, j int) bool { return paths[order[i]] < paths[order[j]] })
-	newID := make([]int32, len(rs.blobs))
-	repo.Blobs = make([]Blob, len(rs.blobs))
+	newID := make([]int32, len(t.blobs))
+	repo.Blobs = make([]Blob, len(t.blobs))
 	for n, old := range order {
-		b := &rs.blobs[old]
+		b := &t.blobs[old]
 		newID[old] = int32(n)
 		repo.Blobs[n] = Blob{Path: paths[old], Size: b.size, ATime: time.Unix(0, b.atime), MTime: time.Unix(0, b.mtime)}
 	}
@@ -417,6 +532,28 @@ type walker struct {
 	bufs [][]byte // directory buffers, one per depth
 	link []byte   // link target buffer
 	seen int64    // files not yet added to Progress
+	// blobs is the open blobs/ folder of blobsOf: new blobs are stat'ed
+	// relative to it (one path component for the kernel to look up).
+	blobsOf *repoScan
+	blobs   dirHandle
+	blobsOK bool
+}
+
+func (w *walker) blobsHandle(rs *repoScan) (dirHandle, bool) {
+	if w.blobsOf != rs {
+		w.closeBlobs()
+		w.blobsOf = rs
+		h, err := openDir(rs.blobsDir)
+		w.blobs, w.blobsOK = h, err == nil
+	}
+	return w.blobs, w.blobsOK
+}
+
+func (w *walker) closeBlobs() {
+	if w.blobsOK {
+		w.blobs.close()
+	}
+	w.blobsOf, w.blobsOK = nil, false
 }
 
 func (w *walker) dirBuf(depth int) []byte {
@@ -476,11 +613,16 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			if rv.real && rs.blobsDir != "" {
 				if n, err := d.readlink(cname, w.link[:len(w.link)-1]); err == nil {
 					if etag, ok := blobTarget(w.link[:n], depth); ok {
-						b, found := rs.lookup(etag)
+						k := etagKey(etag)
+						b, found := rs.lookup(&k)
 						if !found {
 							w.link[n] = 0
-							if d.lstat(w.link[:n+1], &st) == nil && st.kind == kindReg {
-								b, found = rs.add(string(etag), true, &st), true
+							bd, at := d, w.link[:n+1]
+							if h, ok := w.blobsHandle(rs); ok {
+								bd, at = h, w.link[n-len(etag):n+1]
+							}
+							if bd.lstat(at, &st) == nil && st.kind == kindReg {
+								b, found = rs.add(&k, &st), true
 							}
 						}
 						if found {
@@ -493,10 +635,10 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			}
 		case kindReg:
 			if rv.real && (st.kind == kindReg || d.lstat(cname, &st) == nil && st.kind == kindReg) {
-				p := dirPath + string(filepath.Separator) + string(name)
-				b, found := rs.lookup([]byte(p))
+				k := blobKey{name: []byte(dirPath + string(filepath.Separator) + string(name))}
+				b, found := rs.lookup(&k)
 				if !found {
-					b = rs.add(p, false, &st)
+					b = rs.add(&k, &st)
 				}
 				rv.addFile(b, prefix, name)
 				w.seen++
@@ -527,14 +669,14 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 	if st.IsDir() {
 		return nil
 	}
-	key, etag := real, false
+	k := blobKey{name: []byte(real)}
 	if rs.blobsDir != "" && filepath.Dir(real) == rs.blobsDir {
-		key, etag = filepath.Base(real), true // the same blob as a link ../../blobs/<etag>
+		k = etagKey([]byte(filepath.Base(real))) // the same blob as a link ../../blobs/<etag>
 	}
-	b, found := rs.lookup([]byte(key))
+	b, found := rs.lookup(&k)
 	if !found {
 		fst := statOf(st)
-		b = rs.add(key, etag, &fst)
+		b = rs.add(&k, &fst)
 	}
 	rv.addFile(b, prefix, name)
 	w.seen++
