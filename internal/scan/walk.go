@@ -104,8 +104,6 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-func (k hexKey) String() string { return hex.EncodeToString(k.b[:k.n]) }
-
 // blobTable indexes the distinct blobs of a repo: by etag for the files
 // of <repo>/blobs, by resolved path for the others. Tables are recycled
 // between repos so that their maps do not grow again for every repo.
@@ -464,8 +462,15 @@ func (rs *repoScan) blobList() {
 	t := rs.tab
 	paths := make([]string, len(t.blobs))
 	sep := string(filepath.Separator)
+	var buf [64]byte
 	for k, id := range t.hex {
-		paths[id] = rs.blobsDir + sep + k.String()
+		n := hex.Encode(buf[:], k.b[:k.n])
+		var b strings.Builder
+		b.Grow(len(rs.blobsDir) + 1 + n)
+		b.WriteString(rs.blobsDir)
+		b.WriteString(sep)
+		b.Write(buf[:n])
+		paths[id] = b.String()
 	}
 	for etag, id := range t.etags {
 		paths[id] = rs.blobsDir + sep + etag
