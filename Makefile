@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X github.com/hfcache/hfcache/internal/cli.version=$(VERSION) \
 	-X github.com/hfcache/hfcache/internal/cli.commit=$(COMMIT) \
 	-X github.com/hfcache/hfcache/internal/cli.date=$(DATE)
 
-.PHONY: build test vet fmt lint bench bench-go update-golden clean
+.PHONY: build test vet fmt lint bench bench-go bench-scaling update-golden clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
@@ -32,6 +32,10 @@ bench:
 # go test benchmarks of the scanner over generated caches (10k..400k entries).
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/scan/
+
+# find floor vs hfcache scan-cache at 10k, 100k, 400k (1M with HFCACHE_BENCH_1M=1) entries.
+bench-scaling:
+	scripts/bench-scaling.sh
 
 # Refresh golden files that hfcache owns (TUI snapshots and the like).
 update-golden:

@@ -268,6 +268,29 @@ func scanCases() []scanCase {
 			warns: []string{"Repo path is not a directory: {root}/.DS_Store"},
 		},
 		{
+			name: "etag shapes: sha1, sha256, upper case, not hex",
+			build: func(t *testing.T, tree *cachetest.Tree) {
+				tree.AddRepo(repoM)
+				etags := []string{strings.Repeat("0a", 20), strings.Repeat("f9", 32), strings.Repeat("AB", 20), strings.Repeat("0", 63) + "g", "x"}
+				for i, e := range etags {
+					tree.AddBlob(repoM, e, int64(10*(i+1)), nil, 2, 3)
+					tree.AddSnapshotFile(repoM, revA, fmt.Sprintf("d/f%d", i), e)
+				}
+				tree.AddSnapshotFile(repoM, revB, "sha1", etags[0])
+				tree.AddSnapshotFile(repoM, revB, "upper", etags[2])
+			},
+			repos: []wantRepo{{folder: repoM, size: 150, nbFiles: 5, accAgo: 2, modAgo: 3, revs: []wantRev{
+				{hash: revA, size: 150, nbFiles: 5, modAgo: 3, files: []string{"d/f0", "d/f1", "d/f2", "d/f3", "d/f4"},
+					blobs: []string{
+						repoM + "/blobs/" + strings.Repeat("0", 63) + "g",
+						repoM + "/blobs/" + strings.Repeat("0a", 20),
+						repoM + "/blobs/" + strings.Repeat("AB", 20),
+						repoM + "/blobs/" + strings.Repeat("f9", 32),
+						repoM + "/blobs/x"}},
+				{hash: revB, size: 40, nbFiles: 2, modAgo: 3, files: []string{"sha1", "upper"}},
+			}}},
+		},
+		{
 			name: "many files in one folder",
 			build: func(t *testing.T, tree *cachetest.Tree) {
 				tree.AddRepo(repoM)
