@@ -89,6 +89,26 @@ func scanBench(b *testing.B, dir string, g *cachetest.Generated, opts scan.Optio
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.Entries), "ns/entry")
 	b.ReportMetric(float64(g.Entries), "entries")
+	b.ReportMetric(float64(liveBytes(b, dir, opts)), "live-B")
+}
+
+// liveBytes is the heap a scan result keeps alive: what the command holds
+// while it renders.
+func liveBytes(b *testing.B, dir string, opts scan.Options) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c, err := scan.Dir(dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(c)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
 }
 
 // BenchmarkDir scans caches of 10k, 100k and 400k entries (1M with
