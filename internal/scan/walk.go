@@ -576,7 +576,11 @@ func (w *walker) walkRev(rv *revScan) {
 	}
 	rv.err = w.walkDir(rv, d, rv.rev.SnapshotPath, "", 0)
 	d.close()
-	if p := rv.rs.opts.Progress; p != nil && w.seen > 0 {
+}
+
+// flush adds the files seen to Progress, once per folder read.
+func (w *walker) flush(p *Progress) {
+	if p != nil && w.seen > 0 {
 		p.Files.Add(w.seen)
 		w.seen = 0
 	}
@@ -653,6 +657,7 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 		cerr = w.general(rv, dirPath+string(filepath.Separator)+string(name), prefix, name)
 		return cerr == nil
 	})
+	w.flush(rs.opts.Progress)
 	if err != nil && cerr == nil {
 		cerr = corrupted(rs.repo.Path, "Snapshot folder cannot be read: %s", dirPath)
 	}
