@@ -82,10 +82,9 @@ func parseHexKey(s []byte) (hexKey, bool) {
 	if len(s) != 40 && len(s) != 64 {
 		return k, false
 	}
-	for i := 0; i < len(s); i += 2 {
-		hi, ok1 := unhex(s[i])
-		lo, ok2 := unhex(s[i+1])
-		if !ok1 || !ok2 {
+	for i := 0; i+1 < len(s); i += 2 {
+		hi, lo := unhex[s[i]], unhex[s[i+1]]
+		if hi|lo > 0xf {
 			return k, false
 		}
 		k.b[i/2] = hi<<4 | lo
@@ -94,15 +93,19 @@ func parseHexKey(s []byte) (hexKey, bool) {
 	return k, true
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
+// unhex maps '0'-'9' and 'a'-'f' to their value, every other byte to 0xff.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+	}
+	return t
+}()
 
 // blobTable indexes the distinct blobs of a repo: by etag for the files
 // of <repo>/blobs, by resolved path for the others. Tables are recycled
