@@ -7,13 +7,17 @@ LDFLAGS := -s -w -X github.com/hfcache/hfcache/internal/cli.version=$(VERSION) \
 	-X github.com/hfcache/hfcache/internal/cli.commit=$(COMMIT) \
 	-X github.com/hfcache/hfcache/internal/cli.date=$(DATE)
 
-.PHONY: build test vet fmt lint bench bench-go bench-scaling update-golden clean
+.PHONY: build test test-portable vet fmt lint bench bench-go bench-scaling update-golden clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
 
 test:
 	$(GO) test ./...
+
+# the scanner's portable walker (macOS, Windows, ...) run on this machine
+test-portable:
+	$(GO) test -tags hfcache_portable ./internal/scan/ ./cmd/hfcache/
 
 vet:
 	$(GO) vet ./...

@@ -1,4 +1,4 @@
-//go:build !(linux && (amd64 || arm64))
+//go:build !(linux && (amd64 || arm64)) || hfcache_portable
 
 package scan
 
@@ -9,7 +9,8 @@ import (
 )
 
 // dirHandle is a folder path on platforms without the Linux fast path; it
-// offers the same methods with the os package.
+// offers the same methods with the os package. Build with
+// -tags hfcache_portable to use (and test) it on Linux too.
 type dirHandle struct{ path string }
 
 func openDir(path string) (dirHandle, error) {
