@@ -18,7 +18,7 @@ GORELEASER_VERSION ?= v2.15.1
 GOLANGCI_LINT      := $(TOOLBIN)/golangci-lint
 GORELEASER         := $(TOOLBIN)/goreleaser
 
-.PHONY: build install install-man test vet fmt lint bench update-golden man completions release-check snapshot clean
+.PHONY: build install install-man test test-portable vet fmt lint bench bench-go bench-scaling update-golden man completions release-check snapshot clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
@@ -29,6 +29,10 @@ install:
 
 test:
 	$(GO) test ./...
+
+# the scanner's portable walker (macOS, Windows, ...) run on this machine
+test-portable:
+	$(GO) test -tags hfcache_portable ./internal/scan/ ./cmd/hfcache/
 
 vet:
 	$(GO) vet ./...
@@ -46,8 +50,18 @@ $(GOLANGCI_LINT):
 $(GORELEASER):
 	GOBIN=$(TOOLBIN) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 
+# hfcache scan-cache vs the find floor vs upstream on the large cache
+# (see docs/PERFORMANCE.md; RUNS=, UPSTREAM=, HFHUB_SRC= tune it).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan/
+	scripts/bench.sh
+
+# go test benchmarks of the scanner over generated caches (10k..400k entries).
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/scan/
+
+# find floor vs hfcache scan-cache at 10k, 100k, 400k (1M with HFCACHE_BENCH_1M=1) entries.
+bench-scaling:
+	scripts/bench-scaling.sh
 
 # Refresh golden files that hfcache owns (TUI snapshots and the like): the
 # packages whose tests declare flag.Bool("update", ...) run with -update (the

@@ -47,7 +47,7 @@ func runScanCache(opts *ScanCacheOptions) error {
 		return err
 	}
 	start := ios.Now()
-	cache, err := scan.Dir(dir, scan.Options{})
+	cache, err := scanDir(ios, dir, scan.Options{Summary: true})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {

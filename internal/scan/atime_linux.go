@@ -11,7 +11,7 @@ import (
 // atime returns the last access time of a stat result.
 func atime(st fs.FileInfo) time.Time {
 	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-		return time.Unix(sys.Atim.Sec, sys.Atim.Nsec)
+		return time.Unix(int64(sys.Atim.Sec), int64(sys.Atim.Nsec)) // int32 on 386
 	}
 	return st.ModTime()
 }

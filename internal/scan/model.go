@@ -49,15 +49,17 @@ type Repo struct {
 	LastModified time.Time
 	// Revisions are sorted by commit hash.
 	Revisions []*Revision
-	// Blobs are the distinct resolved files used by the revisions, in the
-	// order they were first seen. Files refer to them by index.
+	// Blobs are the distinct resolved files used by the revisions, sorted
+	// by Path; nil with Options.Summary. Files refer to them by index.
 	Blobs []Blob
 	// Incomplete lists blobs/*.incomplete partial downloads (not part of Size).
 	Incomplete []Blob
+
+	nbBlobs int // distinct blobs counted by the scan (Blobs is nil with Options.Summary)
 }
 
 // NbFiles is the number of distinct blobs (upstream nb_files).
-func (r *Repo) NbFiles() int { return len(r.Blobs) }
+func (r *Repo) NbFiles() int { return max(len(r.Blobs), r.nbBlobs) }
 
 // FolderName is the repo folder's base name, e.g. "models--org--name".
 func (r *Repo) FolderName() string { return FolderName(r.Type, r.ID) }
@@ -91,7 +93,7 @@ type Revision struct {
 	// Options.Files.
 	Files []File
 	// BlobIDs are the indexes into Repo.Blobs of the distinct blobs this
-	// revision uses, sorted.
+	// revision uses, sorted; nil with Options.Summary.
 	BlobIDs []int32
 }
 

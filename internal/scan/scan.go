@@ -6,24 +6,30 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
 type Options struct {
-	// Workers bounds the number of repos scanned at once; 0 means
-	// 4 x GOMAXPROCS.
+	// Workers bounds the number of folders (repos, then revisions) read at
+	// once; 0 means 4 x GOMAXPROCS.
 	Workers int
-	// Files keeps each revision's file list (Revision.Files). Without it
-	// only the aggregates and the blob sets are kept.
+	// Files keeps each revision's file list (Revision.Files), sorted by
+	// name. Without it only the aggregates and the blob sets are kept.
 	Files bool
 	// Modern applies huggingface_hub 1.x rules: OS junk files (.DS_Store,
 	// Thumbs.db, desktop.ini) and CACHEDIR.TAG are ignored, and
 	// blobs/*.incomplete files are collected in Repo.Incomplete.
 	Modern bool
+	// Summary keeps only what a report needs: the sizes, counts and times
+	// of repos and revisions. Repo.Blobs and Revision.BlobIDs stay nil
+	// (Repo.NbFiles still counts the blobs), so memory does not grow with
+	// the number of files. It is ignored when Files is set.
+	Summary bool
+	// Progress, when not nil, is updated while the scan runs (files seen,
+	// bytes of distinct blobs, repos done) and may be read concurrently.
+	Progress *Progress
 }
 
 // ErrNotFound is returned (wrapped in *NotFoundError) when the cache
@@ -47,7 +53,9 @@ func (e *NotDirError) Error() string { return "cache path is not a directory: " 
 var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
 
 // Dir scans the cache directory dir, which should already be absolute and
-// resolved (see ResolvePath). Repos are scanned in parallel.
+// resolved (see ResolvePath). Repos are prepared in parallel, then all
+// their revisions are walked by one bounded pool of workers, so a huge repo
+// is spread over every worker too.
 func Dir(dir string, opts Options) (*Cache, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -74,52 +82,35 @@ func Dir(dir string, opts Options) (*Cache, error) {
 		}
 		names = append(names, name)
 	}
-
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = 4 * runtime.GOMAXPROCS(0)
+	paths := make([]string, len(names))
+	for i, name := range names {
+		paths[i] = filepath.Join(dir, name)
 	}
-	repos := make([]*Repo, len(names))
-	errs := make([]*CorruptedError, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(workers, len(names)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				repos[i], errs[i] = scanRepo(filepath.Join(dir, names[i]), names[i], opts)
-			}
-		}()
-	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	scans := scanRepos(paths, names, opts)
 
 	cache := &Cache{Path: dir}
-	for i := range names {
-		if errs[i] != nil {
-			cache.Warnings = append(cache.Warnings, errs[i])
+	for _, rs := range scans {
+		if rs.err != nil {
+			cache.Warnings = append(cache.Warnings, rs.err)
 			continue
 		}
-		cache.Repos = append(cache.Repos, repos[i])
-		cache.Size += repos[i].Size
+		cache.Repos = append(cache.Repos, rs.repo)
+		cache.Size += rs.repo.Size
 	}
 	sort.Slice(cache.Repos, func(i, j int) bool { return cache.Repos[i].Path < cache.Repos[j].Path })
 	sort.SliceStable(cache.Warnings, func(i, j int) bool { return cache.Warnings[i].Msg < cache.Warnings[j].Msg })
 	return cache, nil
 }
 
-// Repo scans a single repo folder (e.g. <cache>/models--org--name). It
-// returns a *CorruptedError when the folder is not a valid cached repo.
+// ScanRepo scans a single repo folder (e.g. <cache>/models--org--name),
+// its revisions in parallel. It returns a *CorruptedError when the folder
+// is not a valid cached repo.
 func ScanRepo(repoPath string, opts Options) (*Repo, error) {
-	repo, cerr := scanRepo(repoPath, filepath.Base(repoPath), opts)
-	if cerr != nil {
-		return nil, cerr
+	rs := scanRepos([]string{repoPath}, []string{filepath.Base(repoPath)}, opts)[0]
+	if rs.err != nil {
+		return nil, rs.err
 	}
-	return repo, nil
+	return rs.repo, nil
 }
 
 // ParseFolderName splits "models--org--name" into ("model", "org/name").
@@ -142,125 +133,6 @@ func ParseFolderName(name string) (repoType, repoID string, ok bool) {
 
 func corrupted(path, format string, args ...any) *CorruptedError {
 	return &CorruptedError{Path: path, Msg: fmt.Sprintf(format, args...)}
-}
-
-// repoScanner holds the state of one repo scan.
-type repoScanner struct {
-	opts     Options
-	repo     *Repo
-	blobIdx  map[string]int32
-	blobsDir string // <repo>/blobs when it is a real directory, else ""
-	fastPath bool   // the repo folder is its own real path
-}
-
-func scanRepo(repoPath, name string, opts Options) (*Repo, *CorruptedError) {
-	st, err := os.Stat(repoPath)
-	if err != nil || !st.IsDir() {
-		return nil, corrupted(repoPath, "Repo path is not a directory: %s", repoPath)
-	}
-	if !strings.Contains(name, "--") {
-		return nil, corrupted(repoPath, "Repo path is not a valid HuggingFace cache directory: %s", repoPath)
-	}
-	repoType, repoID, ok := ParseFolderName(name)
-	if !ok {
-		return nil, corrupted(repoPath, "Repo type must be `dataset`, `model` or `space`, found `%s` (%s).", repoType, repoPath)
-	}
-	snapshotsPath := filepath.Join(repoPath, "snapshots")
-	refsPath := filepath.Join(repoPath, "refs")
-	if st, err := os.Stat(snapshotsPath); err != nil || !st.IsDir() {
-		return nil, corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
-	}
-
-	refsByHash := map[string][]string{}
-	if rst, err := os.Stat(refsPath); err == nil {
-		if rst.Mode().IsRegular() {
-			return nil, corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
-		}
-		if cerr := readRefs(repoPath, refsPath, "", refsByHash); cerr != nil {
-			return nil, cerr
-		}
-	}
-
-	s := &repoScanner{
-		opts:    opts,
-		repo:    &Repo{ID: repoID, Type: repoType, Path: repoPath},
-		blobIdx: map[string]int32{},
-	}
-	if real, err := filepath.EvalSymlinks(repoPath); err == nil && real == repoPath {
-		s.fastPath = true
-		if bst, err := os.Lstat(filepath.Join(repoPath, "blobs")); err == nil && bst.IsDir() {
-			s.blobsDir = filepath.Join(repoPath, "blobs")
-		}
-	}
-
-	revEntries, err := os.ReadDir(snapshotsPath)
-	if err != nil {
-		return nil, corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
-	}
-	for _, e := range revEntries {
-		if opts.Modern && junkNames[e.Name()] {
-			continue
-		}
-		revPath := filepath.Join(snapshotsPath, e.Name())
-		rst, err := os.Stat(revPath)
-		if err == nil && rst.Mode().IsRegular() {
-			return nil, corrupted(repoPath, "Snapshots folder corrupted. Found a file: %s", revPath)
-		}
-		if err != nil || !rst.IsDir() {
-			// A broken link or special file in snapshots/: upstream cannot
-			// stat it either; report it as a missing blob would be wrong, so
-			// name it plainly.
-			return nil, corrupted(repoPath, "Snapshots folder corrupted. Found a file: %s", revPath)
-		}
-		rev := &Revision{Hash: e.Name(), SnapshotPath: revPath}
-		seen := map[int32]bool{}
-		if cerr := s.walkRevision(rev, revPath, "", seen); cerr != nil {
-			return nil, cerr
-		}
-		if rev.NbFiles > 0 {
-			for id := range seen {
-				b := s.repo.Blobs[id]
-				rev.Size += b.Size
-				if b.MTime.After(rev.LastModified) {
-					rev.LastModified = b.MTime
-				}
-				rev.BlobIDs = append(rev.BlobIDs, id)
-			}
-			sort.Slice(rev.BlobIDs, func(i, j int) bool { return rev.BlobIDs[i] < rev.BlobIDs[j] })
-		} else {
-			rev.LastModified = rst.ModTime()
-		}
-		if refs, ok := refsByHash[rev.Hash]; ok {
-			sort.Strings(refs)
-			rev.Refs = refs
-			delete(refsByHash, rev.Hash)
-		}
-		s.repo.Revisions = append(s.repo.Revisions, rev)
-	}
-	if len(refsByHash) > 0 {
-		return nil, corrupted(repoPath, "Reference(s) refer to missing commit hashes: %s (%s).", pyRefsRepr(refsByHash), repoPath)
-	}
-
-	repo := s.repo
-	if len(repo.Blobs) > 0 {
-		for _, b := range repo.Blobs {
-			repo.Size += b.Size
-			if b.ATime.After(repo.LastAccessed) {
-				repo.LastAccessed = b.ATime
-			}
-			if b.MTime.After(repo.LastModified) {
-				repo.LastModified = b.MTime
-			}
-		}
-	} else {
-		repo.LastAccessed = atime(st)
-		repo.LastModified = st.ModTime()
-	}
-	if opts.Modern {
-		s.collectIncomplete()
-	}
-	sort.Slice(repo.Revisions, func(i, j int) bool { return repo.Revisions[i].Hash < repo.Revisions[j].Hash })
-	return repo, nil
 }
 
 // readRefs reads every file below refs/ (recursively, not through linked
@@ -299,111 +171,6 @@ func universalNewlines(s string) string {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
-}
-
-// walkRevision visits every non-directory entry below dir (recursing into
-// real folders only, as pathlib's "**" does) and records its blob.
-func (s *repoScanner) walkRevision(rev *Revision, dir, prefix string, seen map[int32]bool) *CorruptedError {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return corrupted(s.repo.Path, "Snapshot folder cannot be read: %s", dir)
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if s.opts.Modern && junkNames[name] {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		typ := e.Type()
-		if typ.IsDir() {
-			if cerr := s.walkRevision(rev, p, prefix+name+"/", seen); cerr != nil {
-				return cerr
-			}
-			continue
-		}
-		blobPath, st, isDir, cerr := s.resolve(dir, p, typ)
-		if cerr != nil {
-			return cerr
-		}
-		if isDir { // a link to a folder: skipped like a folder
-			continue
-		}
-		id, ok := s.blobIdx[blobPath]
-		if !ok {
-			if st == nil {
-				var err error
-				if st, err = os.Stat(blobPath); err != nil {
-					return corrupted(s.repo.Path, "Blob missing (broken symlink): %s", blobPath)
-				}
-			}
-			id = int32(len(s.repo.Blobs))
-			s.blobIdx[blobPath] = id
-			s.repo.Blobs = append(s.repo.Blobs, Blob{Path: blobPath, Size: st.Size(), ATime: atime(st), MTime: st.ModTime()})
-		}
-		seen[id] = true
-		rev.NbFiles++
-		if s.opts.Files {
-			rev.Files = append(rev.Files, File{Name: prefix + name, Blob: id})
-		}
-	}
-	return nil
-}
-
-// resolve returns the real path of a snapshot entry and, when it had to
-// stat it, what it points to (nil when the path is a blob already seen).
-// isDir reports a link to a folder. The fast path avoids a full resolution
-// for the common case of a relative link ../../blobs/<etag> to a regular
-// file.
-func (s *repoScanner) resolve(dir, p string, typ fs.FileMode) (path string, st fs.FileInfo, isDir bool, cerr *CorruptedError) {
-	if typ&fs.ModeSymlink != 0 && s.blobsDir != "" {
-		if target, err := os.Readlink(p); err == nil && !filepath.IsAbs(target) {
-			cand := filepath.Join(dir, target)
-			if filepath.Dir(cand) == s.blobsDir {
-				if _, ok := s.blobIdx[cand]; ok {
-					return cand, nil, false, nil
-				}
-				if st, err := os.Lstat(cand); err == nil && st.Mode().IsRegular() {
-					return cand, st, false, nil
-				}
-			}
-		}
-	}
-	if typ.IsRegular() && s.fastPath {
-		if st, err := os.Lstat(p); err == nil {
-			return p, st, false, nil
-		}
-	}
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return "", nil, false, corrupted(s.repo.Path, "Blob missing (broken symlink): %s", pyResolve(p))
-	}
-	st, err = os.Stat(real)
-	if err != nil {
-		return "", nil, false, corrupted(s.repo.Path, "Blob missing (broken symlink): %s", real)
-	}
-	if st.IsDir() {
-		return "", nil, true, nil
-	}
-	return real, st, false, nil
-}
-
-// collectIncomplete lists blobs/*.incomplete files.
-func (s *repoScanner) collectIncomplete() {
-	dir := filepath.Join(s.repo.Path, "blobs")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".incomplete") {
-			continue
-		}
-		st, err := e.Info()
-		if err != nil || !st.Mode().IsRegular() {
-			continue
-		}
-		s.repo.Incomplete = append(s.repo.Incomplete, Blob{Path: filepath.Join(dir, e.Name()), Size: st.Size(), ATime: atime(st), MTime: st.ModTime()})
-	}
 }
 
 // pyResolve mimics Python's Path.resolve(strict=False): it resolves links

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// Progress line timing: nothing is shown for scans shorter than
+// progressDelay, then the line is refreshed every progressInterval.
+var (
+	progressDelay    = 500 * time.Millisecond
+	progressInterval = 100 * time.Millisecond
+)
+
+// scanDir runs scan.Dir and, when stderr is a terminal and the scan lasts
+// longer than progressDelay, keeps a progress line on stderr (files seen,
+// bytes), erased before returning. Stdout is never touched and nothing is
+// shown when stderr is a pipe or a file.
+func scanDir(ios *iostreams.IOStreams, dir string, opts scan.Options) (*scan.Cache, error) {
+	if !ios.ErrTTY {
+		return scan.Dir(dir, opts)
+	}
+	p := &scan.Progress{}
+	opts.Progress = p
+	stop := showProgress(ios, p)
+	defer stop()
+	return scan.Dir(dir, opts)
+}
+
+// showProgress starts the progress line; the returned func stops it and
+// erases the line if one was drawn.
+func showProgress(ios *iostreams.IOStreams, p *scan.Progress) func() {
+	start := time.Now()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	drawn := false
+	draw := func() {
+		fmt.Fprintf(ios.ErrOut, "\r\x1b[KScanning cache: %d files, %s", p.Files.Load(), render.Size(p.Bytes.Load()))
+		drawn = true
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTimer(progressDelay)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				draw()
+				t.Reset(progressInterval)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		if !drawn && time.Since(start) >= progressDelay {
+			draw() // a long scan shows its count at least once
+		}
+		if drawn {
+			fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+		}
+	}
+}

@@ -1,0 +1,75 @@
+//go:build !(linux && (amd64 || arm64)) || hfcache_portable
+
+package scan
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// dirHandle is a folder path on platforms without the Linux fast path; it
+// offers the same methods with the os package. Build with
+// -tags hfcache_portable to use (and test) it on Linux too.
+type dirHandle struct{ path string }
+
+func openDir(path string) (dirHandle, error) {
+	st, err := os.Stat(path)
+	if err == nil && !st.IsDir() {
+		err = &fs.PathError{Op: "open", Path: path, Err: fs.ErrInvalid}
+	}
+	return dirHandle{path}, err
+}
+
+func (d dirHandle) child(cname []byte) string {
+	return filepath.Join(d.path, filepath.FromSlash(string(cname[:len(cname)-1])))
+}
+
+func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
+	return dirHandle{d.child(cname)}, nil
+}
+
+func (d dirHandle) close() {}
+
+func (d dirHandle) list(buf []byte, fn func(cname []byte, kind byte) bool) error {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		cname := append([]byte(e.Name()), 0)
+		kind := kindOther
+		switch t := e.Type(); {
+		case t.IsRegular():
+			kind = kindReg
+		case t.IsDir():
+			kind = kindDir
+		case t&fs.ModeSymlink != 0:
+			kind = kindLink
+		}
+		if !fn(cname, kind) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (d dirHandle) readlink(cname, out []byte) (int, error) {
+	target, err := os.Readlink(d.child(cname))
+	if err != nil {
+		return 0, err
+	}
+	if len(target) >= len(out) {
+		return 0, &fs.PathError{Op: "readlink", Path: d.child(cname), Err: fs.ErrInvalid}
+	}
+	return copy(out, target), nil
+}
+
+func (d dirHandle) lstat(cname []byte, st *fileStat) error {
+	info, err := os.Lstat(d.child(cname))
+	if err != nil {
+		return err
+	}
+	*st = statOf(info)
+	return nil
+}

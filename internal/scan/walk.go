@@ -1,0 +1,717 @@
+package scan
+
+import (
+	"bytes"
+	"encoding/hex"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// How the scan works (see docs/PERFORMANCE.md for the figures):
+//
+//  1. prepare, one task per repo folder: the checks of upstream's
+//     _scan_cached_repo that come before the files (folder name, snapshots/,
+//     refs/), and the list of snapshot folders.
+//  2. walk, one task per revision of every repo, by the same bounded pool:
+//     the snapshot folder is read with directory handles (openat, getdents,
+//     readlinkat and fstatat relative to the folder on Linux). A link whose
+//     target is exactly ../(../)*blobs/<etag> inside a real repo folder is
+//     the blob <repo>/blobs/<etag> without resolving anything: the target
+//     names it, one fstatat per distinct blob gives its stat. Everything
+//     else (absolute links, links out of the repo, links to folders,
+//     symlinked repo or revision folders) takes the general path, which
+//     resolves like Python's Path.resolve.
+//  3. finish, by whoever walked the last revision of a repo: aggregates,
+//     refs, the blob list (sorted by path) unless Options.Summary.
+//
+// No allocation is made per file on the common path: names stay in the
+// directory buffer, link targets in a per-worker buffer, and the blob
+// index is looked up with the target bytes.
+
+// kinds of directory entries.
+const (
+	kindUnknown byte = iota
+	kindReg
+	kindDir
+	kindLink
+	kindOther
+)
+
+// fileStat is what the scanner needs of a stat.
+type fileStat struct {
+	kind         byte
+	size         int64
+	atime, mtime int64 // Unix nanoseconds
+}
+
+// statOf converts an os stat.
+func statOf(st os.FileInfo) fileStat {
+	fs := fileStat{kind: kindOther, size: st.Size(), atime: atime(st).UnixNano(), mtime: st.ModTime().UnixNano()}
+	switch m := st.Mode(); {
+	case m.IsRegular():
+		fs.kind = kindReg
+	case m.IsDir():
+		fs.kind = kindDir
+	case m&os.ModeSymlink != 0:
+		fs.kind = kindLink
+	}
+	return fs
+}
+
+// blobInfo is one distinct blob of a repo.
+type blobInfo struct {
+	size, atime, mtime int64
+}
+
+// hexKey is an etag of 40 (git sha1) or 64 (LFS sha256) lower-case hex
+// digits, decoded: the common blob names need no string to be indexed.
+type hexKey struct {
+	b [32]byte
+	n uint8
+}
+
+func parseHexKey(s []byte) (hexKey, bool) {
+	var k hexKey
+	if len(s) != 40 && len(s) != 64 {
+		return k, false
+	}
+	for i := 0; i+1 < len(s); i += 2 {
+		hi, lo := unhex[s[i]], unhex[s[i+1]]
+		if hi|lo > 0xf {
+			return k, false
+		}
+		k.b[i/2] = hi<<4 | lo
+	}
+	k.n = uint8(len(s) / 2)
+	return k, true
+}
+
+// unhex maps '0'-'9' and 'a'-'f' to their value, every other byte to 0xff.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+	}
+	return t
+}()
+
+// blobTable indexes the distinct blobs of a repo: by etag for the files
+// of <repo>/blobs, by resolved path for the others. Tables are recycled
+// between repos so that their maps do not grow again for every repo.
+type blobTable struct {
+	hex   map[hexKey]int32 // hex etags in blobs/
+	etags map[string]int32 // other names in blobs/
+	paths map[string]int32 // resolved paths elsewhere
+	blobs []blobInfo
+}
+
+var tables = sync.Pool{New: func() any {
+	return &blobTable{hex: map[hexKey]int32{}, etags: map[string]int32{}, paths: map[string]int32{}}
+}}
+
+func (t *blobTable) release() {
+	clear(t.hex)
+	clear(t.etags)
+	clear(t.paths)
+	t.blobs = t.blobs[:0]
+	tables.Put(t)
+}
+
+// blobKey says where a blob is indexed.
+type blobKey struct {
+	hex    hexKey
+	isHex  bool   // hex etag in blobs/
+	name   []byte // etag in blobs/ (inBlob) or resolved path
+	inBlob bool
+}
+
+func etagKey(etag []byte) blobKey {
+	if k, ok := parseHexKey(etag); ok {
+		return blobKey{hex: k, isHex: true}
+	}
+	return blobKey{name: etag, inBlob: true}
+}
+
+func (t *blobTable) get(k *blobKey) (int32, bool) {
+	var id int32
+	var ok bool
+	switch {
+	case k.isHex:
+		id, ok = t.hex[k.hex]
+	case k.inBlob:
+		id, ok = t.etags[string(k.name)]
+	default:
+		id, ok = t.paths[string(k.name)]
+	}
+	return id, ok
+}
+
+func (t *blobTable) put(k *blobKey, id int32) {
+	switch {
+	case k.isHex:
+		t.hex[k.hex] = id
+	case k.inBlob:
+		t.etags[string(k.name)] = id
+	default:
+		t.paths[string(k.name)] = id
+	}
+}
+
+// blobRef is what a revision needs of a blob.
+type blobRef struct {
+	id          int32
+	size, mtime int64
+}
+
+// repoScan is the state of one repo scan, shared by its revisions' walks.
+type repoScan struct {
+	opts               Options
+	repo               *Repo
+	dirATime, dirMTime time.Time
+	refsByHash         map[string][]string
+	revs               []*revScan
+	err                *CorruptedError
+	// blobsDir is <repo>/blobs when the repo folder is its own real path
+	// and blobs/ a real folder: links into it are keyed by etag.
+	blobsDir string
+	pending  atomic.Int32
+
+	mu  sync.Mutex
+	tab *blobTable
+}
+
+// revScan is the walk of one snapshot folder.
+type revScan struct {
+	rs  *repoScan
+	rev *Revision
+	// real: the snapshot folder and its parents are real folders, so that
+	// paths built below it are real paths and ".." means the parent.
+	real  bool
+	err   *CorruptedError
+	seen  []uint64 // bit set of the blob ids used
+	nb    int
+	size  int64
+	mtime int64
+	files []File
+}
+
+// table returns the blob table, taken from the pool when the repo's first
+// walk needs it (not before: only the repos being walked hold one).
+// Callers hold rs.mu or run alone.
+func (rs *repoScan) table() *blobTable {
+	if rs.tab == nil {
+		rs.tab = tables.Get().(*blobTable)
+	}
+	return rs.tab
+}
+
+func (rs *repoScan) lookup(k *blobKey) (blobRef, bool) {
+	rs.mu.Lock()
+	id, ok := rs.table().get(k)
+	var r blobRef
+	if ok {
+		b := &rs.tab.blobs[id]
+		r = blobRef{id: id, size: b.size, mtime: b.mtime}
+	}
+	rs.mu.Unlock()
+	return r, ok
+}
+
+// add records a blob unless a concurrent walk did it first.
+func (rs *repoScan) add(k *blobKey, st *fileStat) blobRef {
+	rs.mu.Lock()
+	t := rs.table()
+	id, ok := t.get(k)
+	if !ok {
+		id = int32(len(t.blobs))
+		t.put(k, id)
+		t.blobs = append(t.blobs, blobInfo{size: st.size, atime: st.atime, mtime: st.mtime})
+	}
+	b := &t.blobs[id]
+	r := blobRef{id: id, size: b.size, mtime: b.mtime}
+	rs.mu.Unlock()
+	if !ok && rs.opts.Progress != nil {
+		rs.opts.Progress.Bytes.Add(st.size)
+	}
+	return r
+}
+
+func (rv *revScan) addFile(b blobRef, prefix string, name []byte) {
+	rv.nb++
+	w, bit := int(b.id>>6), uint64(1)<<(uint(b.id)&63)
+	for w >= len(rv.seen) {
+		rv.seen = append(rv.seen, 0)
+	}
+	if rv.seen[w]&bit == 0 {
+		rv.seen[w] |= bit
+		rv.size += b.size
+		rv.mtime = max(rv.mtime, b.mtime)
+	}
+	if rv.rs.opts.Files {
+		rv.files = append(rv.files, File{Name: prefix + string(name), Blob: b.id})
+	}
+}
+
+// scanRepos scans repo folders with one bounded pool; the result has one
+// repoScan per path, with repo or err set.
+func scanRepos(paths, names []string, opts Options) []*repoScan {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 4 * runtime.GOMAXPROCS(0)
+	}
+	scans := make([]*repoScan, len(paths))
+	runPool(workers, len(paths), func(_ *walker, i int) {
+		rs := prepare(paths[i], names[i], opts)
+		if rs.err == nil && len(rs.revs) == 0 {
+			rs.finish()
+		}
+		scans[i] = rs
+	})
+	var revs []*revScan
+	for _, rs := range scans {
+		if rs.err == nil && len(rs.revs) > 0 {
+			rs.pending.Store(int32(len(rs.revs)))
+			revs = append(revs, rs.revs...)
+		}
+	}
+	runPool(workers, len(revs), func(w *walker, i int) {
+		rv := revs[i]
+		w.walkRev(rv)
+		if rv.rs.pending.Add(-1) == 0 {
+			rv.rs.finish()
+		}
+	})
+	return scans
+}
+
+// runPool runs task(0..n-1) on at most workers goroutines, each with its
+// own walker.
+func runPool(workers, n int, task func(w *walker, i int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		w := &walker{}
+		for i := 0; i < n; i++ {
+			task(w, i)
+		}
+		w.closeBlobs()
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &walker{}
+			defer w.closeBlobs()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				task(w, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// prepare runs upstream's checks in their order up to the files and lists
+// the snapshot folders.
+func prepare(repoPath, name string, opts Options) *repoScan {
+	rs := &repoScan{opts: opts}
+	st, err := os.Stat(repoPath)
+	if err != nil || !st.IsDir() {
+		rs.err = corrupted(repoPath, "Repo path is not a directory: %s", repoPath)
+		return rs
+	}
+	if !strings.Contains(name, "--") {
+		rs.err = corrupted(repoPath, "Repo path is not a valid HuggingFace cache directory: %s", repoPath)
+		return rs
+	}
+	repoType, repoID, ok := ParseFolderName(name)
+	if !ok {
+		rs.err = corrupted(repoPath, "Repo type must be `dataset`, `model` or `space`, found `%s` (%s).", repoType, repoPath)
+		return rs
+	}
+	snapshotsPath := filepath.Join(repoPath, "snapshots")
+	refsPath := filepath.Join(repoPath, "refs")
+	if st, err := os.Stat(snapshotsPath); err != nil || !st.IsDir() {
+		rs.err = corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
+		return rs
+	}
+	rs.refsByHash = map[string][]string{}
+	if rst, err := os.Stat(refsPath); err == nil {
+		if rst.Mode().IsRegular() {
+			rs.err = corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
+			return rs
+		}
+		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash); cerr != nil {
+			rs.err = cerr
+			return rs
+		}
+	}
+	rs.repo = &Repo{ID: repoID, Type: repoType, Path: repoPath}
+	rs.dirATime, rs.dirMTime = atime(st), st.ModTime()
+
+	real := false
+	if p, err := filepath.EvalSymlinks(repoPath); err == nil && p == repoPath {
+		if sst, err := os.Lstat(snapshotsPath); err == nil && sst.IsDir() {
+			real = true
+		}
+		if bst, err := os.Lstat(filepath.Join(repoPath, "blobs")); err == nil && bst.IsDir() {
+			rs.blobsDir = filepath.Join(repoPath, "blobs")
+		}
+	}
+	revEntries, err := os.ReadDir(snapshotsPath)
+	if err != nil {
+		rs.err = corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
+		return rs
+	}
+	for _, e := range revEntries {
+		if opts.Modern && junkNames[e.Name()] {
+			continue
+		}
+		revPath := filepath.Join(snapshotsPath, e.Name())
+		rst, err := os.Stat(revPath)
+		if err != nil || !rst.IsDir() {
+			// A file, a broken link or a special file in snapshots/.
+			rs.err = corrupted(repoPath, "Snapshots folder corrupted. Found a file: %s", revPath)
+			return rs
+		}
+		rev := &Revision{Hash: e.Name(), SnapshotPath: revPath, LastModified: rst.ModTime()}
+		rs.revs = append(rs.revs, &revScan{rs: rs, rev: rev, real: real && e.IsDir(), mtime: math.MinInt64})
+	}
+	return rs
+}
+
+// finish turns the walks into the repo's revisions and aggregates.
+func (rs *repoScan) finish() {
+	defer func() {
+		if rs.tab != nil {
+			rs.tab.release()
+			rs.tab = nil
+		}
+		for _, rv := range rs.revs {
+			rv.seen, rv.files = nil, nil
+		}
+		if p := rs.opts.Progress; p != nil {
+			p.Repos.Add(1)
+		}
+	}()
+	for _, rv := range rs.revs {
+		if rv.err != nil {
+			rs.err = rv.err
+			return
+		}
+	}
+	repo := rs.repo
+	for _, rv := range rs.revs {
+		rev := rv.rev
+		rev.NbFiles = rv.nb
+		if rv.nb > 0 {
+			rev.Size = rv.size
+			rev.LastModified = time.Unix(0, rv.mtime)
+		}
+		if refs, ok := rs.refsByHash[rev.Hash]; ok {
+			sort.Strings(refs)
+			rev.Refs = refs
+			delete(rs.refsByHash, rev.Hash)
+		}
+		repo.Revisions = append(repo.Revisions, rev)
+	}
+	if len(rs.refsByHash) > 0 {
+		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pyRefsRepr(rs.refsByHash), repo.Path)
+		return
+	}
+	blobs := rs.table().blobs
+	if len(blobs) > 0 {
+		at, mt := int64(math.MinInt64), int64(math.MinInt64)
+		for i := range blobs {
+			b := &blobs[i]
+			repo.Size += b.size
+			at, mt = max(at, b.atime), max(mt, b.mtime)
+		}
+		repo.LastAccessed, repo.LastModified = time.Unix(0, at), time.Unix(0, mt)
+	} else {
+		repo.LastAccessed, repo.LastModified = rs.dirATime, rs.dirMTime
+	}
+	repo.nbBlobs = len(blobs)
+	if !rs.opts.Summary || rs.opts.Files {
+		rs.blobList()
+	}
+	if rs.opts.Modern {
+		rs.collectIncomplete()
+	}
+	sort.Slice(repo.Revisions, func(i, j int) bool { return repo.Revisions[i].Hash < repo.Revisions[j].Hash })
+}
+
+// blobList fills Repo.Blobs sorted by path, Revision.BlobIDs and
+// Revision.Files with ids in that order.
+func (rs *repoScan) blobList() {
+	repo := rs.repo
+	t := rs.tab
+	paths := make([]string, len(t.blobs))
+	sep := string(filepath.Separator)
+	var buf [64]byte
+	for k, id := range t.hex {
+		n := hex.Encode(buf[:], k.b[:k.n])
+		var b strings.Builder
+		b.Grow(len(rs.blobsDir) + 1 + n)
+		b.WriteString(rs.blobsDir)
+		b.WriteString(sep)
+		b.Write(buf[:n])
+		paths[id] = b.String()
+	}
+	for etag, id := range t.etags {
+		paths[id] = rs.blobsDir + sep + etag
+	}
+	for p, id := range t.paths {
+		paths[id] = p
+	}
+	order := make([]int32, len(t.blobs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(i, j int) bool { return paths[order[i]] < paths[order[j]] })
+	newID := make([]int32, len(t.blobs))
+	repo.Blobs = make([]Blob, len(t.blobs))
+	for n, old := range order {
+		b := &t.blobs[old]
+		newID[old] = int32(n)
+		repo.Blobs[n] = Blob{Path: paths[old], Size: b.size, ATime: time.Unix(0, b.atime), MTime: time.Unix(0, b.mtime)}
+	}
+	for _, rv := range rs.revs {
+		rev := rv.rev
+		for w, bits := range rv.seen {
+			for bits != 0 {
+				b := 0
+				for bits&(1<<b) == 0 {
+					b++
+				}
+				bits &^= 1 << b
+				rev.BlobIDs = append(rev.BlobIDs, newID[w*64+b])
+			}
+		}
+		sort.Slice(rev.BlobIDs, func(i, j int) bool { return rev.BlobIDs[i] < rev.BlobIDs[j] })
+		if rs.opts.Files {
+			for i := range rv.files {
+				rv.files[i].Blob = newID[rv.files[i].Blob]
+			}
+			sort.Slice(rv.files, func(i, j int) bool { return rv.files[i].Name < rv.files[j].Name })
+			rev.Files = rv.files
+		}
+	}
+}
+
+// collectIncomplete lists blobs/*.incomplete files.
+func (rs *repoScan) collectIncomplete() {
+	dir := filepath.Join(rs.repo.Path, "blobs")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".incomplete") {
+			continue
+		}
+		st, err := e.Info()
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		rs.repo.Incomplete = append(rs.repo.Incomplete, Blob{Path: filepath.Join(dir, e.Name()), Size: st.Size(), ATime: atime(st), MTime: st.ModTime()})
+	}
+}
+
+// walker is one worker's reusable buffers.
+type walker struct {
+	bufs [][]byte // directory buffers, one per depth
+	link []byte   // link target buffer
+	seen int64    // files not yet added to Progress
+	// blobs is the open blobs/ folder of blobsOf: new blobs are stat'ed
+	// relative to it (one path component for the kernel to look up).
+	blobsOf *repoScan
+	blobs   dirHandle
+	blobsOK bool
+}
+
+func (w *walker) blobsHandle(rs *repoScan) (dirHandle, bool) {
+	if w.blobsOf != rs {
+		w.closeBlobs()
+		w.blobsOf = rs
+		h, err := openDir(rs.blobsDir)
+		w.blobs, w.blobsOK = h, err == nil
+	}
+	return w.blobs, w.blobsOK
+}
+
+func (w *walker) closeBlobs() {
+	if w.blobsOK {
+		w.blobs.close()
+	}
+	w.blobsOf, w.blobsOK = nil, false
+}
+
+func (w *walker) dirBuf(depth int) []byte {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, make([]byte, 32<<10))
+	}
+	return w.bufs[depth]
+}
+
+func (w *walker) walkRev(rv *revScan) {
+	d, err := openDir(rv.rev.SnapshotPath)
+	if err != nil {
+		rv.err = corrupted(rv.rs.repo.Path, "Snapshot folder cannot be read: %s", rv.rev.SnapshotPath)
+		return
+	}
+	rv.err = w.walkDir(rv, d, rv.rev.SnapshotPath, "", 0)
+	d.close()
+}
+
+// flush adds the files seen to Progress, once per folder read.
+func (w *walker) flush(p *Progress) {
+	if p != nil && w.seen > 0 {
+		p.Files.Add(w.seen)
+		w.seen = 0
+	}
+}
+
+// walkDir visits every entry below d (recursing into real folders only,
+// as pathlib's "**" does) and records the blob of each non-folder.
+func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth int) *CorruptedError {
+	rs := rv.rs
+	var cerr *CorruptedError
+	if w.link == nil {
+		w.link = make([]byte, 4097)
+	}
+	err := d.list(w.dirBuf(depth), func(cname []byte, kind byte) bool {
+		name := cname[:len(cname)-1]
+		if rs.opts.Modern && junkNames[string(name)] {
+			return true
+		}
+		var st fileStat
+		if kind == kindUnknown {
+			if d.lstat(cname, &st) != nil {
+				kind = kindOther // let the general path report it
+			} else {
+				kind = st.kind
+			}
+		}
+		switch kind {
+		case kindDir:
+			sub, err := d.openChild(cname)
+			p := dirPath + string(filepath.Separator) + string(name)
+			if err != nil {
+				cerr = corrupted(rs.repo.Path, "Snapshot folder cannot be read: %s", p)
+				return false
+			}
+			cerr = w.walkDir(rv, sub, p, prefix+string(name)+"/", depth+1)
+			sub.close()
+			return cerr == nil
+		case kindLink:
+			if rv.real && rs.blobsDir != "" {
+				if n, err := d.readlink(cname, w.link[:len(w.link)-1]); err == nil {
+					if etag, ok := blobTarget(w.link[:n], depth); ok {
+						k := etagKey(etag)
+						b, found := rs.lookup(&k)
+						if !found {
+							w.link[n] = 0
+							bd, at := d, w.link[:n+1]
+							if h, ok := w.blobsHandle(rs); ok {
+								bd, at = h, w.link[n-len(etag):n+1]
+							}
+							if bd.lstat(at, &st) == nil && st.kind == kindReg {
+								b, found = rs.add(&k, &st), true
+							}
+						}
+						if found {
+							rv.addFile(b, prefix, name)
+							w.seen++
+							return true
+						}
+					}
+				}
+			}
+		case kindReg:
+			if rv.real && (st.kind == kindReg || d.lstat(cname, &st) == nil && st.kind == kindReg) {
+				k := blobKey{name: []byte(dirPath + string(filepath.Separator) + string(name))}
+				b, found := rs.lookup(&k)
+				if !found {
+					b = rs.add(&k, &st)
+				}
+				rv.addFile(b, prefix, name)
+				w.seen++
+				return true
+			}
+		}
+		cerr = w.general(rv, dirPath+string(filepath.Separator)+string(name), prefix, name)
+		return cerr == nil
+	})
+	w.flush(rs.opts.Progress)
+	if err != nil && cerr == nil {
+		cerr = corrupted(rs.repo.Path, "Snapshot folder cannot be read: %s", dirPath)
+	}
+	return cerr
+}
+
+// general records the entry p by resolving it fully, as upstream's
+// Path.resolve() does; links to folders are skipped.
+func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedError {
+	rs := rv.rs
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pyResolve(p))
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", real)
+	}
+	if st.IsDir() {
+		return nil
+	}
+	k := blobKey{name: []byte(real)}
+	if rs.blobsDir != "" && filepath.Dir(real) == rs.blobsDir {
+		k = etagKey([]byte(filepath.Base(real))) // the same blob as a link ../../blobs/<etag>
+	}
+	b, found := rs.lookup(&k)
+	if !found {
+		fst := statOf(st)
+		b = rs.add(&k, &fst)
+	}
+	rv.addFile(b, prefix, name)
+	w.seen++
+	return nil
+}
+
+// blobTarget returns <etag> when target is ../(../)*blobs/<etag> with
+// depth+2 "../", i.e. <repo>/blobs/<etag> seen from a folder at depth
+// below snapshots/<rev>.
+func blobTarget(target []byte, depth int) ([]byte, bool) {
+	for i := 0; i < depth+2; i++ {
+		if !bytes.HasPrefix(target, []byte("../")) {
+			return nil, false
+		}
+		target = target[3:]
+	}
+	if !bytes.HasPrefix(target, []byte("blobs/")) {
+		return nil, false
+	}
+	etag := target[len("blobs/"):]
+	if len(etag) == 0 || bytes.IndexByte(etag, '/') >= 0 || bytes.Equal(etag, []byte(".")) || bytes.Equal(etag, []byte("..")) {
+		return nil, false
+	}
+	return etag, true
+}
