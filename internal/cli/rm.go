@@ -274,31 +274,18 @@ func runRm(opts *RmOptions) error {
 }
 
 // planSelections plans the deletion of exactly the selected revisions of
-// the selected repos: delete.PlanRevisions runs on each repo alone, so that
-// a hash that several repos share can never reach a repo that was not
-// selected, and the plans are merged.
+// the selected repos: a hash that several repos share can never reach a
+// repo that was not selected, and files other repos link to are protected.
 func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
-	plan := &delete.Plan{CacheDir: c.Path}
+	picks := make([]delete.Pick, 0, len(sel))
 	for _, s := range sel {
 		hashes := make([]string, len(s.Revs))
 		for i, rev := range s.Revs {
 			hashes[i] = rev.Hash
 		}
-		sort.Strings(hashes)
-		p := delete.PlanRevisions(&scan.Cache{Path: c.Path, Repos: []*scan.Repo{s.Repo}, Size: s.Repo.Size}, hashes)
-		plan.Repos = append(plan.Repos, p.Repos...)
-		plan.Snapshots = append(plan.Snapshots, p.Snapshots...)
-		plan.Refs = append(plan.Refs, p.Refs...)
-		plan.Blobs = append(plan.Blobs, p.Blobs...)
-		plan.Targets = append(plan.Targets, p.Targets...)
-		plan.NotFound = append(plan.NotFound, p.NotFound...)
-		plan.ExpectedFreedSize += p.ExpectedFreedSize
+		picks = append(picks, delete.Pick{Repo: s.Repo, Hashes: hashes})
 	}
-	sort.Strings(plan.Repos)
-	sort.Strings(plan.Snapshots)
-	sort.Strings(plan.Refs)
-	sort.Strings(plan.Blobs)
-	return plan
+	return delete.PlanPicks(c, picks)
 }
 
 // executePlan runs a deletion plan and warns about every path that could

@@ -74,26 +74,24 @@ func (p *Plan) NbRevisions() int {
 // Unlike upstream, files stored directly in a removed snapshot folder
 // (Windows-style caches) are not listed again as blobs: they go with it.
 func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
-	p := &Plan{CacheDir: c.Path}
 	wanted := map[string]bool{}
 	for _, h := range hashes {
 		wanted[h] = true
 	}
-	selected := map[*scan.Repo]map[*scan.Revision]bool{}
-	var order []*scan.Repo
+	var picks []Pick
 	for _, repo := range c.Repos {
+		var revs []string
 		for _, rev := range repo.Revisions {
-			if !wanted[rev.Hash] {
-				continue
+			if wanted[rev.Hash] {
+				delete(wanted, rev.Hash)
+				revs = append(revs, rev.Hash)
 			}
-			delete(wanted, rev.Hash)
-			if selected[repo] == nil {
-				selected[repo] = map[*scan.Revision]bool{}
-				order = append(order, repo)
-			}
-			selected[repo][rev] = true
+		}
+		if len(revs) > 0 {
+			picks = append(picks, Pick{Repo: repo, Hashes: revs})
 		}
 	}
+	p := PlanPicks(c, picks)
 	seen := map[string]bool{}
 	for _, h := range hashes {
 		if wanted[h] && !seen[h] {
@@ -101,9 +99,37 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			p.NotFound = append(p.NotFound, h)
 		}
 	}
+	return p
+}
+
+// Pick names revisions of one repo to delete.
+type Pick struct {
+	Repo   *scan.Repo
+	Hashes []string
+}
+
+// PlanPicks computes the plan for deleting exactly the picked revisions of
+// each picked repo (a hash another repo also has is never reached). The
+// whole cache is looked at to protect files that other repos' revisions
+// link to. Hashes a repo does not have are ignored.
+func PlanPicks(c *scan.Cache, picks []Pick) *Plan {
+	p := &Plan{CacheDir: c.Path}
 	p.Protected = crossRepoUse(c)
-	for _, repo := range order {
-		sel := selected[repo]
+	for _, pick := range picks {
+		repo := pick.Repo
+		wanted := map[string]bool{}
+		for _, h := range pick.Hashes {
+			wanted[h] = true
+		}
+		sel := map[*scan.Revision]bool{}
+		for _, rev := range repo.Revisions {
+			if wanted[rev.Hash] {
+				sel[rev] = true
+			}
+		}
+		if len(sel) == 0 {
+			continue
+		}
 		t := Target{RepoPath: repo.Path}
 		for rev := range sel {
 			t.Hashes = append(t.Hashes, rev.Hash)
@@ -126,11 +152,6 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	return p
 }
 
-// crossRepoUse returns the resolved files that revisions use in another
-// repo's folder (a hostile or hand-made cache: the downloader links only
-// inside a repo), sorted. Upstream ignores them and would break those
-// revisions. Revisions being deleted count too: until they are gone, the
-// repo holding them must stay readable.
 func crossRepoUse(c *scan.Cache) []string {
 	var out []string
 	seen := map[string]bool{}
