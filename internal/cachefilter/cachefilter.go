@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hfcache/hfcache/internal/pytext"
 )
 
 // Entry is one row of a listing: a repo, or one revision of a repo.
@@ -49,11 +51,11 @@ type Filter struct {
 // ParseFilter parses one filter expression. Errors carry upstream's exact
 // messages (the CLI shows them as "Invalid value: <msg>").
 func ParseFilter(expr string) (Filter, error) {
-	m := filterPattern.FindStringSubmatch(pyStrip(expr))
+	m := filterPattern.FindStringSubmatch(pytext.Strip(expr))
 	if m == nil {
 		return Filter{}, parseErrorf("Invalid filter expression: '%s'.", expr)
 	}
-	key, op, raw := strings.ToLower(m[1]), m[2], pyStrip(m[3])
+	key, op, raw := strings.ToLower(m[1]), m[2], pytext.Strip(m[3])
 	if op == "==" {
 		op = "=" // upstream's pattern reads "==" but then rejects it; we accept it
 	}
@@ -153,7 +155,7 @@ var numberWithUnit = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
 // parseWithUnit mirrors upstream's _parse_with_unit: a plain (Python) int,
 // or digits followed by a unit.
 func parseWithUnit(value string, units []unit) (int64, error) {
-	stripped := pyStrip(value)
+	stripped := pytext.Strip(value)
 	if stripped == "" {
 		return 0, parseErrorf("Value cannot be empty.")
 	}
@@ -221,9 +223,6 @@ func pyInt(s string) (int64, bool) {
 	}
 	return n, true
 }
-
-// pyStrip removes leading and trailing whitespace like Python's str.strip().
-func pyStrip(s string) string { return strings.TrimSpace(s) }
 
 // SortKeys are the values --sort accepts, in upstream's order.
 var SortKeys = []string{

@@ -3,7 +3,8 @@ package delete
 import (
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/hfcache/hfcache/internal/pytext"
 
 	"github.com/hfcache/hfcache/internal/render"
 )
@@ -118,26 +119,18 @@ func ParseReview(content string) []string {
 			}
 			content = content[i+1:]
 		}
-		line = pyStrip(line)
+		line = pytext.Strip(line)
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
 		if j := strings.IndexByte(line, '#'); j >= 0 {
-			line = pyStrip(line[:j])
+			line = pytext.Strip(line[:j])
 		}
 		if line != "" {
 			hashes = append(hashes, line)
 		}
 	}
 	return hashes
-}
-
-// pyStrip is Python's str.strip(): Unicode white space, plus the ASCII
-// separators \x1c-\x1f that Python counts as white space.
-func pyStrip(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-	})
 }
 
 // Cancelled reports whether the selection holds the kill switch.
