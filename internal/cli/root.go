@@ -50,6 +50,7 @@ Set NO_COLOR (or pass --no-color) to leave out colours and ANSI codes.`,
 	)
 	addCompletionCmd(root)
 	finishTree(root)
+	registerFlagCompletions(ios, root)
 	return root
 }
 
