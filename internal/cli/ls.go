@@ -163,6 +163,9 @@ func runLs(opts *LsOptions) error {
 		}
 		o.text(o.ansi.Bold(render.LsSummary(len(seen), revCount, size)))
 	}
+	if line := xetSummary(ios, cache.Path); line != "" {
+		o.text(line)
+	}
 
 	if n := len(cache.Warnings); n > 0 {
 		if opts.ShowWarnings {

@@ -23,6 +23,8 @@ type PruneOptions struct {
 	KeepLast int
 	Orphans  bool
 	Locks    bool
+	Xet      bool
+	Force    bool
 	Format   FormatFlags
 
 	cmd *cobra.Command
@@ -42,11 +44,21 @@ Beyond upstream, and only when asked:
   --orphans      also remove blobs that no snapshot uses (left behind by
                  interrupted downloads or deletions); a blob whose download
                  lock is held is left alone
-  --locks        also remove lock files under .locks/ that no process holds`,
+  --locks        also remove lock files under .locks/ that no process holds
+
+With --xet, prune clears the Xet cache instead of the hub cache: the chunk
+and shard caches of every endpoint folder under $HF_XET_CACHE (else
+$HF_HOME/xet). They are pure caches (hf_xet downloads again what is
+missing); staging, which holds resumable uploads, is kept. The Xet client
+takes no lock, so hfcache refuses while any process has a file of the Xet
+cache open or has the hf_xet library loaded (checked through /proc on
+Linux); elsewhere, or to override, close those programs and pass --force.`,
 		Example: `  hfcache prune
   hfcache prune --dry-run
   hfcache prune --keep-last 2 --yes
-  hfcache prune --orphans --locks --dry-run --format json`,
+  hfcache prune --orphans --locks --dry-run --format json
+  hfcache prune --xet --dry-run
+  hfcache prune --xet -y`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
@@ -60,6 +72,8 @@ Beyond upstream, and only when asked:
 	cmd.Flags().IntVar(&opts.KeepLast, "keep-last", 0, "keep the N most recently modified revisions of each repo")
 	cmd.Flags().BoolVar(&opts.Orphans, "orphans", false, "also remove blobs no snapshot uses")
 	cmd.Flags().BoolVar(&opts.Locks, "locks", false, "also remove stale lock files nobody holds")
+	cmd.Flags().BoolVar(&opts.Xet, "xet", false, "clear the Xet chunk and shard caches instead of pruning the hub cache")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --xet: clear even when hfcache cannot tell that no process uses the Xet cache")
 	addFormatFlags(cmd, &opts.Format, false)
 	return cmd
 }
@@ -72,6 +86,15 @@ func runPrune(opts *PruneOptions) error {
 	}
 	if opts.KeepLast < 0 {
 		return o.usageError(fmt.Sprintf("Invalid value for '--keep-last': %d is not a positive integer.", opts.KeepLast))
+	}
+	if opts.Xet {
+		if opts.KeepLast != 0 || opts.Orphans || opts.Locks || opts.Dir != "" {
+			return o.usageError("--xet cannot be combined with --keep-last, --orphans, --locks or --cache-dir.")
+		}
+		return runPruneXet(o, opts)
+	}
+	if opts.Force {
+		return o.usageError("--force only applies with --xet.")
 	}
 	cache, err := scanModern(o, opts.Dir, false)
 	if err != nil {
