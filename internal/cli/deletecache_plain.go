@@ -107,7 +107,7 @@ func (d *deleteSession) runPlain(sortKey string) error {
 		return nil
 	}
 	fmt.Fprintf(ios.Out, "%d revision(s) in %d repo(s), cache %s, total %s.\n",
-		len(items), len(d.cache.Repos), d.cache.Path, render.Size(d.cache.Size))
+		len(items), len(d.cache.Repos), d.cache.Path, render.Size(scan.SharedSize(d.cache.Path, d.cache.Repos, nil)))
 	for i, it := range items {
 		fmt.Fprintln(ios.Out, plainLine(i+1, it, d))
 	}

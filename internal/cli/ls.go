@@ -150,17 +150,21 @@ func runLs(opts *LsOptions) error {
 	if len(selected) > 0 {
 		seen := map[*scan.Repo]bool{}
 		revCount := 0
-		var size int64
-		for _, e := range selected {
+		repos := make([]*scan.Repo, len(selected))
+		var revs []*scan.Revision
+		for i, e := range selected {
+			repos[i] = e.repo
 			if opts.Revisions {
 				revCount++
-				size += e.rev.Size
+				revs = append(revs, e.rev)
 			} else {
 				revCount += len(e.repo.Revisions)
-				size += e.repo.Size
 			}
 			seen[e.repo] = true
 		}
+		// Upstream's sum of the sizes, except that a payload of the shared
+		// blob store counts once however many repos link to it.
+		size := scan.SharedSize(cache.Path, repos, revs)
 		o.text(o.ansi.Bold(render.LsSummary(len(seen), revCount, size)))
 	}
 	if line := xetSummary(ios, cache.Path); line != "" {

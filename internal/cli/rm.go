@@ -293,7 +293,17 @@ func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
 		plan.Targets = append(plan.Targets, p.Targets...)
 		plan.NotFound = append(plan.NotFound, p.NotFound...)
 		plan.ExpectedFreedSize += p.ExpectedFreedSize
+		plan.SharedFreedSize += p.SharedFreedSize
+		for b, size := range p.SharedPayloads {
+			if plan.SharedPayloads == nil {
+				plan.SharedPayloads = map[string]int64{}
+			}
+			plan.SharedPayloads[b] = size
+		}
 	}
+	// A shared payload is freed only if no kept revision of any repo of
+	// the cache uses it: settle that against the whole cache.
+	plan.SettleShared(c)
 	sort.Strings(plan.Repos)
 	sort.Strings(plan.Snapshots)
 	sort.Strings(plan.Refs)

@@ -43,6 +43,18 @@ type Plan struct {
 	// Targets says, per affected repo, which revisions are deleted; the
 	// executor uses it to re-validate the plan against the disk.
 	Targets []Target
+	// SharedPayloads are the payloads of the cache's shared blob store
+	// (<cache>/blobs/<xx>/<hash>) that the deleted revisions use, with
+	// their sizes. The repo-level links to them (<repo>/blobs/<etag>) go
+	// with the revisions; a payload itself goes only once nothing
+	// references it any more (see shared.go).
+	SharedPayloads map[string]int64
+	// SharedInUse lists, sorted, the payloads of SharedPayloads that a
+	// kept revision of the scanned cache still uses: never removed.
+	SharedInUse []string
+	// SharedFreedSize is the part of ExpectedFreedSize that shared
+	// payloads make up (each counted once).
+	SharedFreedSize int64
 }
 
 // Target is one affected repo of a plan.
@@ -113,7 +125,7 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
-			p.ExpectedFreedSize += repo.Size
+			p.ExpectedFreedSize += repo.Size - p.addSharedOf(repo)
 			continue
 		}
 		p.Targets = append(p.Targets, t)
@@ -123,6 +135,7 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
+	p.SettleShared(c)
 	return p
 }
 
@@ -138,7 +151,7 @@ func crossRepoUse(c *scan.Cache) []string {
 		for _, rev := range repo.Revisions {
 			for _, id := range rev.BlobIDs {
 				b := repo.Blobs[id].Path
-				if !seen[b] && Inside(b, c.Path) && !Inside(b, repo.Path) {
+				if !seen[b] && Inside(b, c.Path) && !Inside(b, repo.Path) && !scan.IsSharedPayload(c.Path, b) {
 					seen[b] = true
 					out = append(out, b)
 				}
@@ -199,6 +212,10 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			}
 			gone[id] = true
 			b := repo.Blobs[id]
+			if scan.IsSharedPayload(p.CacheDir, b.Path) {
+				p.addShared(b)
+				continue
+			}
 			p.ExpectedFreedSize += b.Size
 			if insideAny(b.Path, snapshots) {
 				if p.SnapshotFileSizes == nil {

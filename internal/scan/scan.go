@@ -21,7 +21,8 @@ type Options struct {
 	// only the aggregates and the blob sets are kept.
 	Files bool
 	// Modern applies huggingface_hub 1.x rules: OS junk files (.DS_Store,
-	// Thumbs.db, desktop.ini) and CACHEDIR.TAG are ignored, and
+	// Thumbs.db, desktop.ini), CACHEDIR.TAG and the shared blob store (a
+	// blobs/ folder, see shared.go) are ignored, and
 	// blobs/*.incomplete files are collected in Repo.Incomplete.
 	Modern bool
 }
@@ -69,7 +70,7 @@ func Dir(dir string, opts Options) (*Cache, error) {
 		if name == ".locks" {
 			continue
 		}
-		if opts.Modern && (junkNames[name] || name == "CACHEDIR.TAG") {
+		if opts.Modern && (junkNames[name] || name == "CACHEDIR.TAG" || (name == SharedStoreDir && e.IsDir())) {
 			continue
 		}
 		names = append(names, name)
