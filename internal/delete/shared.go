@@ -235,7 +235,7 @@ func linkCensus(cacheDir string) map[string]int {
 
 // sharedLockWait bounds the wait for a payload's lock (huggingface_hub
 // holds it only while it publishes or links one file).
-const sharedLockWait = 10 * time.Second
+var sharedLockWait = 10 * time.Second
 
 // collectPayload removes payload and its manifest when, under the
 // payload's lock, the manifest lists no live reference. It returns the
