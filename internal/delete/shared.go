@@ -34,6 +34,7 @@ import (
 var (
 	ErrNotSharedStore = errors.New("the cache's blobs/ folder is not a marked shared blob store")
 	ErrNoManifest     = errors.New("its reference manifest is missing or unreadable")
+	ErrSharedBusy     = errors.New("its lock is held by another process (huggingface_hub adding a reference?)")
 )
 
 // errReferenced says a payload is still referenced: the normal case of a
@@ -203,7 +204,7 @@ func (ex *executor) collectShared() {
 		size, err := collectPayload(ex.cacheDir, payload)
 		switch {
 		case errors.Is(err, errReferenced):
-		case errors.Is(err, ErrNoManifest), errors.Is(err, ErrLocked), errors.Is(err, ErrLinkedParent):
+		case errors.Is(err, ErrNoManifest), errors.Is(err, ErrSharedBusy), errors.Is(err, ErrLinkedParent):
 			ex.skip(KindBlob, payload, err)
 		case err != nil:
 			ex.fail(KindBlob, payload, err)
@@ -250,11 +251,11 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 	}
 	lockPath := payload + ".lock"
 	if st, err := os.Lstat(lockPath); err == nil && !st.Mode().IsRegular() {
-		return 0, fmt.Errorf("collect %s: lock %s is not a regular file: %w", payload, lockPath, ErrLocked)
+		return 0, fmt.Errorf("collect %s: lock %s is not a regular file: %w", payload, lockPath, ErrSharedBusy)
 	}
 	lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
-		return 0, fmt.Errorf("collect %s: %w: %w", payload, ErrLocked, err)
+		return 0, fmt.Errorf("collect %s: %w: %w", payload, ErrSharedBusy, err)
 	}
 	defer func() { _ = lock.Close() }()
 	deadline := time.Now().Add(sharedLockWait)
@@ -264,7 +265,7 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 			break
 		}
 		if !errors.Is(err, errWouldBlock) || time.Now().After(deadline) {
-			return 0, fmt.Errorf("collect %s: %w: %w", payload, ErrLocked, err)
+			return 0, ErrSharedBusy
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -34,12 +34,12 @@ func TestSharedPayloadLockHeld(t *testing.T) {
 	}
 	found := false
 	for _, s := range res.Skipped {
-		if s.Path == payload && errors.Is(s.Reason, ErrLocked) {
+		if s.Path == payload && errors.Is(s.Reason, ErrSharedBusy) {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("no ErrLocked skip for the payload: %+v", res.Skipped)
+		t.Errorf("no ErrSharedBusy skip for the payload: %+v", res.Skipped)
 	}
 	if exists(filepath.Join(dir, repoA, "blobs", etagQ)) {
 		t.Error("the repo-level link stayed")
