@@ -41,21 +41,20 @@ func IsSharedStore(cacheDir string) bool {
 
 // IsSharedPayload reports whether path is, lexically, a payload of the
 // shared store of cacheDir: <cacheDir>/blobs/<xx>/<64 lowercase hex>
-// starting with xx.
+// starting with xx. Both paths must be clean; it allocates nothing (ls
+// calls it for every blob).
 func IsSharedPayload(cacheDir, path string) bool {
-	rel, err := filepath.Rel(cacheDir, path)
-	if err != nil {
+	const sep = string(filepath.Separator)
+	cacheDir = strings.TrimSuffix(cacheDir, sep)
+	if !strings.HasPrefix(path, cacheDir) {
 		return false
 	}
-	parts := strings.Split(filepath.ToSlash(rel), "/")
-	if len(parts) != 3 || parts[0] != SharedStoreDir {
+	rest, ok := strings.CutPrefix(path[len(cacheDir):], sep+SharedStoreDir+sep)
+	if !ok || len(rest) != 2+1+64 || rest[2:3] != sep {
 		return false
 	}
-	hash := parts[2]
-	if len(hash) != 64 || !isLowerHex(hash) || parts[1] != hash[:2] {
-		return false
-	}
-	return true
+	hash := rest[3:]
+	return isLowerHex(hash) && rest[:2] == hash[:2]
 }
 
 func isLowerHex(s string) bool {
