@@ -153,3 +153,41 @@ func TestSharedBlobsEndToEnd(t *testing.T) {
 		readB(t, dir, weights)
 	})
 }
+
+// TestRmKeepsFileLinkedFromAnotherRepo: a revision of repo b links (by
+// hand) to a blob of repo a; rm of repo a must leave b readable, as
+// delete-cache does (rm and prune plan per selected repo but against the
+// whole cache).
+func TestRmKeepsFileLinkedFromAnotherRepo(t *testing.T) {
+	for _, args := range [][]string{{"rm", "model/o/a", "-y"}, {"delete-cache", "--plain"}} {
+		t.Run(args[0], func(t *testing.T) {
+			dir := t.TempDir()
+			var tree cachetest.Tree
+			tree.AddRepo("models--o--a")
+			tree.AddBlob("models--o--a", blobName("a"), 0, []byte("data"), 60, 60)
+			tree.AddSnapshotFile("models--o--a", rev("1"), "f", blobName("a"))
+			tree.AddRepo("models--o--b")
+			tree.Add(cachetest.Entry{Kind: cachetest.Symlink, Path: "models--o--b/snapshots/" + rev("2") + "/f", Target: "../../../models--o--a/blobs/" + blobName("a")})
+			if err := tree.Build(dir, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			var res result
+			if args[0] == "rm" {
+				res = runBinary(t, []string{"NO_COLOR=1"}, "", append(args, "--cache-dir", dir)...)
+			} else {
+				// models--o--a's revision is listed first (same age, path order).
+				res = runBinary(t, []string{"TERM=xterm"}, "1\ny\n", append(args, "--dir", dir)...)
+			}
+			if res.code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "models--o--b", "snapshots", rev("2"), "f"))
+			if err != nil || string(data) != "data" {
+				t.Fatalf("b's file broken: %v\n%s\n%s", err, res.stdout, res.stderr)
+			}
+			if exists(filepath.Join(dir, "models--o--a", "snapshots", rev("1"))) {
+				t.Error("a's revision stayed")
+			}
+		})
+	}
+}

@@ -128,14 +128,23 @@ func (d *deleteSession) runPlain(sortKey string) error {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
-	hashes := make([]string, 0, len(nums))
+	// Planned by repo: a hash that two repos share deletes only the line
+	// that was chosen.
+	var sel []render.Selection
+	index := map[*scan.Repo]int{}
 	var names []string
 	for _, n := range nums {
 		it := items[n-1]
-		hashes = append(hashes, it.rev.Hash)
+		i, ok := index[it.repo]
+		if !ok {
+			i = len(sel)
+			index[it.repo] = i
+			sel = append(sel, render.Selection{Repo: it.repo})
+		}
+		sel[i].Revs = append(sel[i].Revs, it.rev)
 		names = append(names, fmt.Sprintf("%d (%s %s %s)", n, it.repo.Type, it.repo.ID, shortHash(it.rev.Hash)))
 	}
-	plan := d.plan(hashes)
+	plan := planSelections(d.cache, sel)
 	fmt.Fprintf(ios.Out, "Selected %d revision(s): %s.\n", len(nums), strings.Join(names, ", "))
 	whole := 0
 	for _, t := range plan.Targets {

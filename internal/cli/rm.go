@@ -274,41 +274,16 @@ func runRm(opts *RmOptions) error {
 }
 
 // planSelections plans the deletion of exactly the selected revisions of
-// the selected repos: delete.PlanRevisions runs on each repo alone, so that
-// a hash that several repos share can never reach a repo that was not
-// selected, and the plans are merged.
+// the selected repos (delete.PlanSelected: a hash that several repos share
+// can never reach a repo that was not selected), against the whole cache
+// so that files other repos use are protected and shared payloads counted
+// once.
 func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
-	plan := &delete.Plan{CacheDir: c.Path}
-	for _, s := range sel {
-		hashes := make([]string, len(s.Revs))
-		for i, rev := range s.Revs {
-			hashes[i] = rev.Hash
-		}
-		sort.Strings(hashes)
-		p := delete.PlanRevisions(&scan.Cache{Path: c.Path, Repos: []*scan.Repo{s.Repo}, Size: s.Repo.Size}, hashes)
-		plan.Repos = append(plan.Repos, p.Repos...)
-		plan.Snapshots = append(plan.Snapshots, p.Snapshots...)
-		plan.Refs = append(plan.Refs, p.Refs...)
-		plan.Blobs = append(plan.Blobs, p.Blobs...)
-		plan.Targets = append(plan.Targets, p.Targets...)
-		plan.NotFound = append(plan.NotFound, p.NotFound...)
-		plan.ExpectedFreedSize += p.ExpectedFreedSize
-		plan.SharedFreedSize += p.SharedFreedSize
-		for b, size := range p.SharedPayloads {
-			if plan.SharedPayloads == nil {
-				plan.SharedPayloads = map[string]int64{}
-			}
-			plan.SharedPayloads[b] = size
-		}
+	rs := make([]delete.RepoSelection, len(sel))
+	for i, s := range sel {
+		rs[i] = delete.RepoSelection{Repo: s.Repo, Revisions: s.Revs}
 	}
-	// A shared payload is freed only if no kept revision of any repo of
-	// the cache uses it: settle that against the whole cache.
-	plan.SettleShared(c)
-	sort.Strings(plan.Repos)
-	sort.Strings(plan.Snapshots)
-	sort.Strings(plan.Refs)
-	sort.Strings(plan.Blobs)
-	return plan
+	return delete.PlanSelected(c, rs)
 }
 
 // executePlan runs a deletion plan and warns about every path that could

@@ -113,6 +113,41 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			p.NotFound = append(p.NotFound, h)
 		}
 	}
+	p.plan(c, selected, order)
+	return p
+}
+
+// RepoSelection is revisions of one repo chosen for deletion.
+type RepoSelection struct {
+	Repo      *scan.Repo
+	Revisions []*scan.Revision
+}
+
+// PlanSelected plans the deletion of exactly the given revisions of the
+// given repos of c: there is no lookup by hash, so a hash that several
+// repos share reaches only the repo it was selected in. Files that
+// revisions of other repos use (links across repos, shared payloads) are
+// accounted for against the whole of c, as PlanRevisions does.
+func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
+	p := &Plan{CacheDir: c.Path}
+	selected := map[*scan.Repo]map[*scan.Revision]bool{}
+	var order []*scan.Repo
+	for _, s := range sel {
+		for _, rev := range s.Revisions {
+			if selected[s.Repo] == nil {
+				selected[s.Repo] = map[*scan.Revision]bool{}
+				order = append(order, s.Repo)
+			}
+			selected[s.Repo][rev] = true
+		}
+	}
+	p.plan(c, selected, order)
+	return p
+}
+
+// plan fills p with the deletion of the selected revisions of each repo
+// of order.
+func (p *Plan) plan(c *scan.Cache, selected map[*scan.Repo]map[*scan.Revision]bool, order []*scan.Repo) {
 	p.Protected = crossRepoUse(c)
 	for _, repo := range order {
 		sel := selected[repo]
@@ -136,7 +171,6 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
 	p.SettleShared(c)
-	return p
 }
 
 // crossRepoUse returns the resolved files that revisions use in another

@@ -214,3 +214,34 @@ func TestSharedStoreScan(t *testing.T) {
 		t.Errorf("SharedPayloads: %d, want 2", n)
 	}
 }
+
+// TestPlanSelectedSameHashTwoRepos: a hash present in two repos reaches
+// only the repo it was selected in; PlanRevisions (upstream's lookup by
+// hash) picks the first repo.
+func TestPlanSelectedSameHashTwoRepos(t *testing.T) {
+	dir := t.TempDir()
+	var tree cachetest.Tree
+	for _, r := range []string{"models--o--a", "models--o--b"} {
+		tree.AddRepo(r)
+		tree.AddBlob(r, etagC, 0, []byte("x"), 60, 60)
+		tree.AddSnapshotFile(r, revA1, "f", etagC)
+	}
+	if err := tree.Build(dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c := mustScan(t, dir)
+	b := c.Repos[1]
+	tests := []struct {
+		name string
+		plan *Plan
+		want string
+	}{
+		{"selected", PlanSelected(c, []RepoSelection{{Repo: b, Revisions: b.Revisions}}), b.Path},
+		{"by hash", PlanRevisions(c, []string{revA1}), c.Repos[0].Path},
+	}
+	for _, tt := range tests {
+		if len(tt.plan.Repos) != 1 || tt.plan.Repos[0] != tt.want {
+			t.Errorf("%s: plan removes %v, want [%s]", tt.name, tt.plan.Repos, tt.want)
+		}
+	}
+}
