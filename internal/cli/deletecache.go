@@ -132,7 +132,9 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if !ios.InTTY || !ios.OutTTY {
 		return &ExitCodeError{Code: ExitError, Msg: "Error: the interactive selection needs a terminal (stdin and stdout).\n" +
 			"Use --disable-tui to review the revisions in a text file instead:\n" +
-			"  hfcache delete-cache --disable-tui"}
+			"  hfcache delete-cache --disable-tui\n" +
+			"or --plain to choose from a numbered list read from stdin:\n" +
+			"  hfcache delete-cache --plain"}
 	}
 	sel, err := runTUISelection(ios, d.cache, sortKey)
 	if err != nil {
