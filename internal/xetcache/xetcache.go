@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -178,21 +180,56 @@ func isEnvironment(dir string) bool {
 }
 
 // treeSize adds up the regular files below p (p itself when it is one),
-// never following links.
+// never following links. Folders are read in parallel: a chunk cache holds
+// tens of thousands of small folders.
 func treeSize(p string) (size int64, files int) {
-	_ = filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return 0, 0
+	}
+	if st.Mode().IsRegular() {
+		return st.Size(), 1
+	}
+	if !st.IsDir() {
+		return 0, 0
+	}
+	var (
+		total, count atomic.Int64
+		wg           sync.WaitGroup
+		sem          = make(chan struct{}, 16)
+	)
+	var walk func(dir string)
+	walk = func(dir string) {
+		defer wg.Done()
+		entries, err := os.ReadDir(dir)
 		if err != nil {
-			return nil // unreadable: not counted
+			return // unreadable: not counted
 		}
-		if d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				size += info.Size()
-				files++
+		for _, e := range entries {
+			switch {
+			case e.IsDir():
+				wg.Add(1)
+				select {
+				case sem <- struct{}{}:
+					go func(d string) {
+						walk(d)
+						<-sem
+					}(filepath.Join(dir, e.Name()))
+				default:
+					walk(filepath.Join(dir, e.Name()))
+				}
+			case e.Type().IsRegular():
+				if info, err := e.Info(); err == nil {
+					total.Add(info.Size())
+					count.Add(1)
+				}
 			}
 		}
-		return nil
-	})
-	return size, files
+	}
+	wg.Add(1)
+	walk(p)
+	wg.Wait()
+	return total.Load(), int(count.Load())
 }
 
 // Clear removes a clearable part: the folder is first moved, in one
