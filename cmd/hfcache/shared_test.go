@@ -135,6 +135,31 @@ func TestSharedBlobsEndToEnd(t *testing.T) {
 		readB(t, dir, weights)
 	})
 
+	t.Run("payloads left by an old tool: ls hint, prune --orphans", func(t *testing.T) {
+		dir, weights := sharedHubCache(t)
+		// An old tool deletes acme/a's folder and nothing else.
+		if err := os.RemoveAll(filepath.Join(dir, "models--acme--a")); err != nil {
+			t.Fatal(err)
+		}
+		res := runBinary(t, env, "", "ls", "--cache-dir", dir)
+		if !strings.Contains(res.stderr, "Hint: Found 1 shared blob(s) no repo uses, totalling 300.0. Remove them with 'hfcache prune --orphans'.") {
+			t.Errorf("ls hint:\n%s", res.stderr)
+		}
+		res = runBinary(t, env, "", "prune", "--cache-dir", dir, "--orphans", "--dry-run")
+		if !strings.Contains(res.stdout, "About to delete 1 unused shared blob(s) (300.0 total).\n  - unused shared blob blobs/cd/cd"+strings.Repeat("2", 62)+" 300.0\n") {
+			t.Fatalf("dry run:\n%s\n%s", res.stdout, res.stderr)
+		}
+		res = runBinary(t, env, "", "prune", "--cache-dir", dir, "--orphans", "-y")
+		if res.code != 0 || exists(payloadQ(dir)) || exists(payloadQ(dir)+".refs") || !exists(payloadP(dir)) {
+			t.Fatalf("exit %d, Q exists=%v, P exists=%v\n%s\n%s", res.code, exists(payloadQ(dir)), exists(payloadP(dir)), res.stdout, res.stderr)
+		}
+		readB(t, dir, weights)
+		res = runBinary(t, env, "", "prune", "--cache-dir", dir, "--orphans")
+		if !strings.Contains(res.stdout, "Nothing to prune.") {
+			t.Errorf("second prune:\n%s", res.stdout)
+		}
+	})
+
 	t.Run("delete-cache --plain the repo b", func(t *testing.T) {
 		dir, _ := sharedHubCache(t)
 		res := runBinary(t, append(env, "TERM=xterm"), "all\ny\n", "delete-cache", "--plain", "--dir", dir)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hfcache/hfcache/internal/cachefilter"
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/prune"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -190,6 +191,13 @@ func runLs(opts *LsOptions) error {
 	}
 	if nInc > 0 {
 		o.hint(fmt.Sprintf("Found %d incomplete download(s) totalling %s. Remove them with 'hfcache prune'.", nInc, render.Size(incSize)))
+	}
+	if unused := prune.SharedOrphans(cache); len(unused) > 0 {
+		var n int64
+		for _, b := range unused {
+			n += b.Size
+		}
+		o.hint(fmt.Sprintf("Found %d shared blob(s) no repo uses, totalling %s. Remove them with 'hfcache prune --orphans'.", len(unused), render.Size(n)))
 	}
 	return nil
 }

@@ -43,7 +43,8 @@ Beyond upstream, and only when asked:
                  when detached (a revision a ref points to is never removed)
   --orphans      also remove blobs that no snapshot uses (left behind by
                  interrupted downloads or deletions); a blob whose download
-                 lock is held is left alone
+                 lock is held is left alone; with a shared blob store, also
+                 its payloads that no repo references any more
   --locks        also remove lock files under .locks/ that no process holds
 
 With --xet, prune clears the Xet cache instead of the hub cache: the chunk
@@ -119,7 +120,7 @@ func runPrune(opts *PruneOptions) error {
 	}
 	plan := planSelections(cache, sel)
 
-	var orphans []scan.Blob
+	var orphans, sharedOrphans []scan.Blob
 	var orphanSize int64
 	if opts.Orphans {
 		all, err := prune.Orphans(cache)
@@ -133,6 +134,13 @@ func runPrune(opts *PruneOptions) error {
 			orphans = append(orphans, b)
 			orphanSize += b.Size
 		}
+		for _, b := range prune.SharedOrphans(cache) {
+			if _, ok := plan.SharedPayloads[b.Path]; ok {
+				continue // the deletion examines it anyway
+			}
+			sharedOrphans = append(sharedOrphans, b)
+			orphanSize += b.Size
+		}
 	}
 	var locks []string
 	if opts.Locks {
@@ -141,7 +149,7 @@ func runPrune(opts *PruneOptions) error {
 		}
 	}
 
-	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(locks) == 0 {
+	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
 		return nil
 	}
@@ -158,6 +166,9 @@ func runPrune(opts *PruneOptions) error {
 	if len(orphans) > 0 {
 		parts = append(parts, fmt.Sprintf("%d orphan blob(s)", len(orphans)))
 	}
+	if len(sharedOrphans) > 0 {
+		parts = append(parts, fmt.Sprintf("%d unused shared blob(s)", len(sharedOrphans)))
+	}
 	if len(locks) > 0 {
 		parts = append(parts, fmt.Sprintf("%d stale lock file(s)", len(locks)))
 	}
@@ -169,13 +180,16 @@ func runPrune(opts *PruneOptions) error {
 	for _, b := range orphans {
 		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
 	}
+	for _, b := range sharedOrphans {
+		o.text(fmt.Sprintf("  - unused shared blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
+	}
 	for _, l := range locks {
 		o.text("  - stale lock " + relTo(cache.Path, l))
 	}
 
 	extra := func(obj render.Object, orphansKey, locksKey string) render.Object {
 		if opts.Orphans {
-			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans)})
+			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans) + len(sharedOrphans)})
 		}
 		if opts.Locks {
 			obj = append(obj, render.KV{Key: locksKey, Value: len(locks)})
@@ -208,6 +222,13 @@ func runPrune(opts *PruneOptions) error {
 	}
 	if len(files) > 0 {
 		failed = reportResult(o, delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})) || failed
+	}
+	if len(sharedOrphans) > 0 {
+		paths := make([]string, len(sharedOrphans))
+		for i, b := range sharedOrphans {
+			paths[i] = b.Path
+		}
+		failed = reportResult(o, delete.CollectShared(cache, paths, delete.ExecOptions{})) || failed
 	}
 	locksDeleted := 0
 	for _, l := range locks {

@@ -113,40 +113,6 @@ func (p *Plan) sharedInUse(payload string) bool {
 	return i < len(p.SharedInUse) && p.SharedInUse[i] == payload
 }
 
-// linkTarget returns where the link at path points, made absolute and
-// clean ("" when it is not a link).
-func linkTarget(path string) string {
-	target, err := os.Readlink(path)
-	if err != nil {
-		return ""
-	}
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(filepath.Dir(path), target)
-	}
-	return filepath.Clean(target)
-}
-
-// sharedLinks lists the links in <repo>/blobs/ that point to a payload of
-// the cache's shared store, by payload.
-func sharedLinks(cacheDir, repoPath string) map[string][]string {
-	dir := filepath.Join(repoPath, "blobs")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	out := map[string][]string{}
-	for _, e := range entries {
-		if e.Type()&fs.ModeSymlink == 0 {
-			continue
-		}
-		link := filepath.Join(dir, e.Name())
-		if t := linkTarget(link); scan.IsSharedPayload(cacheDir, t) {
-			out[t] = append(out[t], link)
-		}
-	}
-	return out
-}
-
 // unlinkShared removes the links of repoPath's blobs/ folder to the given
 // payloads (no kept revision of the repo uses them) and records the
 // payloads for collection.
@@ -154,7 +120,7 @@ func (ex *executor) unlinkShared(repoPath string, payloads map[string]int64) {
 	if len(payloads) == 0 {
 		return
 	}
-	links := sharedLinks(ex.cacheDir, repoPath)
+	links := scan.SharedLinks(ex.cacheDir, repoPath)
 	names := make([]string, 0, len(payloads))
 	for p := range payloads {
 		names = append(names, p)
@@ -196,7 +162,7 @@ func (ex *executor) collectShared() {
 		}
 		return
 	}
-	census := linkCensus(ex.cacheDir)
+	census := scan.SharedLinkCensus(ex.cacheDir)
 	for _, payload := range payloads {
 		if ex.plan != nil && ex.plan.sharedInUse(payload) || census[payload] > 0 {
 			continue
@@ -213,25 +179,6 @@ func (ex *executor) collectShared() {
 			ex.removed(KindBlob, payload)
 		}
 	}
-}
-
-// linkCensus counts, for each payload of the shared store, the links in
-// every repo's blobs/ folder that point to it.
-func linkCensus(cacheDir string) map[string]int {
-	count := map[string]int{}
-	entries, err := os.ReadDir(cacheDir)
-	if err != nil {
-		return count
-	}
-	for _, e := range entries {
-		if !e.IsDir() || !strings.Contains(e.Name(), "--") {
-			continue
-		}
-		for payload, links := range sharedLinks(cacheDir, filepath.Join(cacheDir, e.Name())) {
-			count[payload] += len(links)
-		}
-	}
-	return count
 }
 
 // sharedLockWait bounds the wait for a payload's lock (huggingface_hub
@@ -284,7 +231,7 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 			continue
 		}
 		ref := filepath.Join(cacheDir, filepath.FromSlash(line))
-		if linkTarget(ref) == payload {
+		if scan.LinkTarget(ref) == payload {
 			return 0, errReferenced
 		}
 	}
@@ -311,7 +258,7 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 // for collection. The payloads' sizes are not counted as freed here.
 func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 	payloads := map[string]bool{}
-	for payload := range sharedLinks(ex.cacheDir, repoPath) {
+	for payload := range scan.SharedLinks(ex.cacheDir, repoPath) {
 		payloads[payload] = true
 	}
 	size := fresh.Size
@@ -328,4 +275,33 @@ func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 			ex.addSharedCandidate(payload)
 		}
 	}
+}
+
+// CollectShared removes payloads of the shared blob store of the scanned
+// cache c that nothing references any more (store-only payloads, left by
+// a tool that deleted their repos without collecting them), with the same
+// checks as after a deletion: the store's marker, the payload's lock and
+// manifest, every repo's links, and every revision of c.
+func CollectShared(c *scan.Cache, payloads []string, opts ExecOptions) *Result {
+	res := &Result{}
+	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res, plan: &Plan{CacheDir: c.Path}}
+	used := map[string]bool{}
+	for _, repo := range c.Repos {
+		for _, b := range repo.Blobs {
+			used[b.Path] = true
+		}
+	}
+	for _, p := range payloads {
+		p = filepath.Clean(p)
+		switch {
+		case !scan.IsSharedPayload(ex.cacheDir, p):
+			ex.skip(KindBlob, p, ErrOutsideCache)
+		case used[p]:
+			ex.skip(KindBlob, p, ErrInUse)
+		default:
+			ex.addSharedCandidate(p)
+		}
+	}
+	ex.collectShared()
+	return res
 }

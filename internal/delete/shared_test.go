@@ -245,3 +245,50 @@ func TestPlanSelectedSameHashTwoRepos(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectShared: only payloads nothing references go; a payload a
+// revision uses or a path outside the store is kept.
+func TestCollectShared(t *testing.T) {
+	dir := sharedCache(t, sharedOpts{})
+	payloadP := filepath.Join(dir, filepath.FromSlash(cachetest.SharedPayloadPath(hashP)))
+	payloadQ := filepath.Join(dir, filepath.FromSlash(cachetest.SharedPayloadPath(hashQ)))
+	// acme/a's detached revision and its link vanish, as an old tool
+	// would leave them: Q is referenced by nothing but a stale manifest line.
+	if err := os.RemoveAll(filepath.Join(dir, repoA, "snapshots", revA2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, repoA, "blobs", etagQ)); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(dir, repoA, "blobs", etagC)
+	res := CollectShared(mustScan(t, dir), []string{payloadP, payloadQ, outside}, ExecOptions{})
+	tests := []struct {
+		path   string
+		exists bool
+		reason error
+	}{
+		{payloadP, true, ErrInUse},
+		{payloadQ, false, nil},
+		{outside, true, ErrOutsideCache},
+	}
+	for _, tt := range tests {
+		if exists(tt.path) != tt.exists {
+			t.Errorf("%s exists=%v, want %v", tt.path, exists(tt.path), tt.exists)
+		}
+		if tt.reason == nil {
+			continue
+		}
+		found := false
+		for _, s := range res.Skipped {
+			if s.Path == tt.path && errors.Is(s.Reason, tt.reason) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no skip with %v in %+v", tt.path, tt.reason, res.Skipped)
+		}
+	}
+	if res.FreedSize != 300 || len(res.Failures) > 0 {
+		t.Errorf("FreedSize %d, failures %v", res.FreedSize, res.Failures)
+	}
+}

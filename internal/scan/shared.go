@@ -135,3 +135,57 @@ func SharedSize(cacheDir string, repos []*Repo, revs []*Revision) int64 {
 	}
 	return total
 }
+
+// SharedLinkCensus counts, for each payload of the shared store of
+// cacheDir, the links in every repo's blobs/ folder that point to it
+// (relative or absolute links, resolved lexically).
+func SharedLinkCensus(cacheDir string) map[string]int {
+	count := map[string]int{}
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil {
+		return count
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.Contains(e.Name(), "--") {
+			continue
+		}
+		for payload, links := range SharedLinks(cacheDir, filepath.Join(cacheDir, e.Name())) {
+			count[payload] += len(links)
+		}
+	}
+	return count
+}
+
+// SharedLinks lists the links in <repo>/blobs/ that point to a payload of
+// the shared store of cacheDir, by payload.
+func SharedLinks(cacheDir, repoPath string) map[string][]string {
+	dir := filepath.Join(repoPath, "blobs")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, e := range entries {
+		if e.Type()&os.ModeSymlink == 0 {
+			continue
+		}
+		link := filepath.Join(dir, e.Name())
+		if t := LinkTarget(link); IsSharedPayload(cacheDir, t) {
+			out[t] = append(out[t], link)
+		}
+	}
+	return out
+}
+
+// LinkTarget returns where the link at path points, made absolute and
+// clean ("" when it is not a link).
+func LinkTarget(path string) string {
+	target, err := os.Readlink(path)
+	if err != nil {
+		return ""
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(path), target)
+	}
+	return filepath.Clean(target)
+}
