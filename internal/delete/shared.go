@@ -64,8 +64,8 @@ func (p *Plan) addSharedOf(repo *scan.Repo) int64 {
 
 // SettleShared decides, against the whole scanned cache c, which shared
 // payloads of the plan a kept revision still uses (SharedInUse) and counts
-// the others once in ExpectedFreedSize. PlanRevisions calls it; call it
-// again after merging plans computed on parts of the cache.
+// the others once in ExpectedFreedSize. PlanRevisions and PlanSelected
+// call it; a plan assembled by hand must call it before Execute.
 func (p *Plan) SettleShared(c *scan.Cache) {
 	p.ExpectedFreedSize -= p.SharedFreedSize
 	p.SharedFreedSize = 0
