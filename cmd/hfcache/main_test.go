@@ -100,7 +100,7 @@ func cleanEnv() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL", "AI_AGENT", "AGENT":
+		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL", "AI_AGENT", "AGENT", "HF_XET_CACHE":
 			continue
 		}
 		env = append(env, kv)

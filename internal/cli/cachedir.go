@@ -56,3 +56,20 @@ func expandUser(ios *iostreams.IOStreams, p string) string {
 	}
 	return filepath.Join(home, strings.TrimPrefix(p, "~"))
 }
+
+// xetDir is where hf_xet keeps its cache (xet-core's xet_cache_root):
+// $HF_XET_CACHE, else $HF_HOME/xet, else $XDG_CACHE_HOME/huggingface/xet,
+// else ~/.cache/huggingface/xet; "~" expanded, links resolved.
+func xetDir(ios *iostreams.IOStreams) (string, error) {
+	if v := ios.Getenv("HF_XET_CACHE"); v != "" {
+		return scan.ResolvePath(expandUser(ios, v))
+	}
+	return scan.ResolvePath(filepath.Join(hfHome(ios), "xet"))
+}
+
+// isDefaultCache reports whether the hub cache dir (resolved) is the one
+// the environment designates, i.e. the cache that goes with xetDir.
+func isDefaultCache(ios *iostreams.IOStreams, dir string) bool {
+	def, err := scan.ResolvePath(expandUser(ios, defaultCacheDir(ios)))
+	return err == nil && def == dir
+}

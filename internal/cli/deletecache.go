@@ -27,6 +27,7 @@ type DeleteCacheOptions struct {
 	IO         *iostreams.IOStreams
 	Dir        string
 	DisableTUI bool
+	Plain      bool
 	Sort       string
 }
 
@@ -42,6 +43,13 @@ By default a full-screen checklist opens (it needs a terminal). With
 ones to delete, save, and answer the prompts. When $VISUAL or $EDITOR is set
 and the input is a terminal, that editor opens on the file first.
 
+With --plain (chosen automatically when TERM=dumb and --disable-tui is not
+given) the revisions are printed as a numbered list, one per line in plain
+text; type the numbers to delete ("1 3 5-8", "all" or "none"), then confirm.
+It needs no terminal and reads its answers from stdin, so it works with
+screen readers and in scripts:
+  printf '2 4\ny\n' | hfcache delete-cache --plain
+
 The prompts and messages are those of "huggingface-cli delete-cache"
 (huggingface_hub 0.21). Deleting is safer than upstream's: only paths inside
 the cache and inside the affected repo are removed, links are never
@@ -54,12 +62,15 @@ answer came (end of input), 2 on a usage error, 130 when interrupted.`,
 		Example: `  hfcache delete-cache                      # interactive checklist
   hfcache delete-cache --disable-tui        # review a text file instead
   EDITOR=nano hfcache delete-cache --disable-tui
+  hfcache delete-cache --plain              # numbered list, numbers typed
+  printf '1 3-4\ny\n' | hfcache delete-cache --plain --sort size
   hfcache delete-cache --disable-tui --sort size --dir /data/hf/hub`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeleteCache(opts) },
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "", "cache directory (default: the Hugging Face cache)")
 	cmd.Flags().BoolVar(&opts.DisableTUI, "disable-tui", false, "review the revisions in a text file instead of the checklist")
+	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "plain-text numbered list, numbers read from stdin (default when TERM=dumb)")
 	cmd.Flags().StringVar(&opts.Sort, "sort", "", "order of the repos: alphabetical, lastUpdated (newest first), lastUsed (most recent first) or size (largest first)")
 	return cmd
 }
@@ -68,6 +79,9 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	ios := opts.IO
 	if err := delete.ValidSortKey(opts.Sort); err != nil {
 		return &UsageError{Err: err}
+	}
+	if opts.Plain && opts.DisableTUI {
+		return &UsageError{Err: errors.New("--plain and --disable-tui cannot be used together")}
 	}
 	dir, err := cacheDir(ios, opts.Dir)
 	if err != nil {
@@ -85,6 +99,9 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 		return err
 	}
 	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In)}
+	if opts.Plain || (!opts.DisableTUI && ios.Getenv("TERM") == "dumb") {
+		return d.runPlain(opts.Sort)
+	}
 	if !opts.DisableTUI {
 		return d.runTUI(opts.Sort)
 	}
@@ -96,6 +113,9 @@ type deleteSession struct {
 	ios   *iostreams.IOStreams
 	cache *scan.Cache
 	in    *bufio.Reader
+	// echo repeats each answer read on stdout (plain mode, stdin not a
+	// terminal), so that a transcript of a piped run reads line by line.
+	echo bool
 }
 
 // runTUI runs the checklist through the runTUISelection seam. The TUI
@@ -112,7 +132,9 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if !ios.InTTY || !ios.OutTTY {
 		return &ExitCodeError{Code: ExitError, Msg: "Error: the interactive selection needs a terminal (stdin and stdout).\n" +
 			"Use --disable-tui to review the revisions in a text file instead:\n" +
-			"  hfcache delete-cache --disable-tui"}
+			"  hfcache delete-cache --disable-tui\n" +
+			"or --plain to choose from a numbered list read from stdin:\n" +
+			"  hfcache delete-cache --plain"}
 	}
 	sel, err := runTUISelection(ios, d.cache, sortKey)
 	if err != nil {
@@ -266,7 +288,11 @@ func (d *deleteSession) readLine() (string, error) {
 		return "", fmt.Errorf("read answer: %w", err)
 	}
 	line = strings.TrimSuffix(line, "\n")
-	return strings.TrimSuffix(line, "\r"), nil
+	line = strings.TrimSuffix(line, "\r")
+	if d.echo {
+		fmt.Fprintln(d.ios.Out, line)
+	}
+	return line, nil
 }
 
 func contains(list []string, s string) bool {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hfcache/hfcache/internal/cachefilter"
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/prune"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -150,18 +151,25 @@ func runLs(opts *LsOptions) error {
 	if len(selected) > 0 {
 		seen := map[*scan.Repo]bool{}
 		revCount := 0
-		var size int64
-		for _, e := range selected {
+		repos := make([]*scan.Repo, len(selected))
+		var revs []*scan.Revision
+		for i, e := range selected {
+			repos[i] = e.repo
 			if opts.Revisions {
 				revCount++
-				size += e.rev.Size
+				revs = append(revs, e.rev)
 			} else {
 				revCount += len(e.repo.Revisions)
-				size += e.repo.Size
 			}
 			seen[e.repo] = true
 		}
+		// Upstream's sum of the sizes, except that a payload of the shared
+		// blob store counts once however many repos link to it.
+		size := scan.SharedSize(cache.Path, repos, revs)
 		o.text(o.ansi.Bold(render.LsSummary(len(seen), revCount, size)))
+	}
+	if line := xetSummary(ios, cache.Path); line != "" {
+		o.text(line)
 	}
 
 	if n := len(cache.Warnings); n > 0 {
@@ -183,6 +191,13 @@ func runLs(opts *LsOptions) error {
 	}
 	if nInc > 0 {
 		o.hint(fmt.Sprintf("Found %d incomplete download(s) totalling %s. Remove them with 'hfcache prune'.", nInc, render.Size(incSize)))
+	}
+	if unused := prune.SharedOrphans(cache); len(unused) > 0 {
+		var n int64
+		for _, b := range unused {
+			n += b.Size
+		}
+		o.hint(fmt.Sprintf("Found %d shared blob(s) no repo uses, totalling %s. Remove them with 'hfcache prune --orphans'.", len(unused), render.Size(n)))
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ type PruneOptions struct {
 	KeepLast int
 	Orphans  bool
 	Locks    bool
+	Xet      bool
+	Force    bool
 	Format   FormatFlags
 
 	cmd *cobra.Command
@@ -41,12 +43,23 @@ Beyond upstream, and only when asked:
                  when detached (a revision a ref points to is never removed)
   --orphans      also remove blobs that no snapshot uses (left behind by
                  interrupted downloads or deletions); a blob whose download
-                 lock is held is left alone
-  --locks        also remove lock files under .locks/ that no process holds`,
+                 lock is held is left alone; with a shared blob store, also
+                 its payloads that no repo references any more
+  --locks        also remove lock files under .locks/ that no process holds
+
+With --xet, prune clears the Xet cache instead of the hub cache: the chunk
+and shard caches of every endpoint folder under $HF_XET_CACHE (else
+$HF_HOME/xet). They are pure caches (hf_xet downloads again what is
+missing); staging, which holds resumable uploads, is kept. The Xet client
+takes no lock, so hfcache refuses while any process has a file of the Xet
+cache open or has the hf_xet library loaded (checked through /proc on
+Linux); elsewhere, or to override, close those programs and pass --force.`,
 		Example: `  hfcache prune
   hfcache prune --dry-run
   hfcache prune --keep-last 2 --yes
-  hfcache prune --orphans --locks --dry-run --format json`,
+  hfcache prune --orphans --locks --dry-run --format json
+  hfcache prune --xet --dry-run
+  hfcache prune --xet -y`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
@@ -60,6 +73,8 @@ Beyond upstream, and only when asked:
 	cmd.Flags().IntVar(&opts.KeepLast, "keep-last", 0, "keep the N most recently modified revisions of each repo")
 	cmd.Flags().BoolVar(&opts.Orphans, "orphans", false, "also remove blobs no snapshot uses")
 	cmd.Flags().BoolVar(&opts.Locks, "locks", false, "also remove stale lock files nobody holds")
+	cmd.Flags().BoolVar(&opts.Xet, "xet", false, "clear the Xet chunk and shard caches instead of pruning the hub cache")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --xet: clear even when hfcache cannot tell that no process uses the Xet cache")
 	addFormatFlags(cmd, &opts.Format, false)
 	return cmd
 }
@@ -72,6 +87,15 @@ func runPrune(opts *PruneOptions) error {
 	}
 	if opts.KeepLast < 0 {
 		return o.usageError(fmt.Sprintf("Invalid value for '--keep-last': %d is not a positive integer.", opts.KeepLast))
+	}
+	if opts.Xet {
+		if opts.KeepLast != 0 || opts.Orphans || opts.Locks || opts.Dir != "" {
+			return o.usageError("--xet cannot be combined with --keep-last, --orphans, --locks or --cache-dir.")
+		}
+		return runPruneXet(o, opts)
+	}
+	if opts.Force {
+		return o.usageError("--force only applies with --xet.")
 	}
 	cache, err := scanModern(o, opts.Dir, false)
 	if err != nil {
@@ -96,7 +120,7 @@ func runPrune(opts *PruneOptions) error {
 	}
 	plan := planSelections(cache, sel)
 
-	var orphans []scan.Blob
+	var orphans, sharedOrphans []scan.Blob
 	var orphanSize int64
 	if opts.Orphans {
 		all, err := prune.Orphans(cache)
@@ -110,6 +134,13 @@ func runPrune(opts *PruneOptions) error {
 			orphans = append(orphans, b)
 			orphanSize += b.Size
 		}
+		for _, b := range prune.SharedOrphans(cache) {
+			if _, ok := plan.SharedPayloads[b.Path]; ok {
+				continue // the deletion examines it anyway
+			}
+			sharedOrphans = append(sharedOrphans, b)
+			orphanSize += b.Size
+		}
 	}
 	var locks []string
 	if opts.Locks {
@@ -118,7 +149,7 @@ func runPrune(opts *PruneOptions) error {
 		}
 	}
 
-	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(locks) == 0 {
+	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
 		return nil
 	}
@@ -135,6 +166,9 @@ func runPrune(opts *PruneOptions) error {
 	if len(orphans) > 0 {
 		parts = append(parts, fmt.Sprintf("%d orphan blob(s)", len(orphans)))
 	}
+	if len(sharedOrphans) > 0 {
+		parts = append(parts, fmt.Sprintf("%d unused shared blob(s)", len(sharedOrphans)))
+	}
 	if len(locks) > 0 {
 		parts = append(parts, fmt.Sprintf("%d stale lock file(s)", len(locks)))
 	}
@@ -146,13 +180,16 @@ func runPrune(opts *PruneOptions) error {
 	for _, b := range orphans {
 		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
 	}
+	for _, b := range sharedOrphans {
+		o.text(fmt.Sprintf("  - unused shared blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
+	}
 	for _, l := range locks {
 		o.text("  - stale lock " + relTo(cache.Path, l))
 	}
 
 	extra := func(obj render.Object, orphansKey, locksKey string) render.Object {
 		if opts.Orphans {
-			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans)})
+			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans) + len(sharedOrphans)})
 		}
 		if opts.Locks {
 			obj = append(obj, render.KV{Key: locksKey, Value: len(locks)})
@@ -185,6 +222,13 @@ func runPrune(opts *PruneOptions) error {
 	}
 	if len(files) > 0 {
 		failed = reportResult(o, delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})) || failed
+	}
+	if len(sharedOrphans) > 0 {
+		paths := make([]string, len(sharedOrphans))
+		for i, b := range sharedOrphans {
+			paths[i] = b.Path
+		}
+		failed = reportResult(o, delete.CollectShared(cache, paths, delete.ExecOptions{})) || failed
 	}
 	locksDeleted := 0
 	for _, l := range locks {

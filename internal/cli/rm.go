@@ -274,18 +274,16 @@ func runRm(opts *RmOptions) error {
 }
 
 // planSelections plans the deletion of exactly the selected revisions of
-// the selected repos: a hash that several repos share can never reach a
-// repo that was not selected, and files other repos link to are protected.
+// the selected repos (delete.PlanSelected: a hash that several repos share
+// can never reach a repo that was not selected), against the whole cache
+// so that files other repos use are protected and shared payloads counted
+// once.
 func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
-	picks := make([]delete.Pick, 0, len(sel))
-	for _, s := range sel {
-		hashes := make([]string, len(s.Revs))
-		for i, rev := range s.Revs {
-			hashes[i] = rev.Hash
-		}
-		picks = append(picks, delete.Pick{Repo: s.Repo, Hashes: hashes})
+	rs := make([]delete.RepoSelection, len(sel))
+	for i, s := range sel {
+		rs[i] = delete.RepoSelection{Repo: s.Repo, Revisions: s.Revs}
 	}
-	return delete.PlanPicks(c, picks)
+	return delete.PlanSelected(c, rs)
 }
 
 // executePlan runs a deletion plan and warns about every path that could

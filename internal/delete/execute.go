@@ -148,6 +148,7 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 	for i, t := range targets {
 		ex.target(t, &owned[i])
 	}
+	ex.collectShared()
 	return res
 }
 
@@ -190,6 +191,9 @@ type executor struct {
 	opts     ExecOptions
 	res      *Result
 	op       *operation
+	// shared are payloads of the shared blob store that this run stopped
+	// referencing: collected at the end when nothing else does.
+	shared map[string]bool
 }
 
 func (ex *executor) close() {
@@ -275,7 +279,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		return // the selected revisions are gone already
 	}
 	if t.Whole && len(sel) == len(fresh.Revisions) && owned.repos[repoPath] && !ex.plan.protects(repoPath) {
-		ex.wholeRepo(repoPath, fresh.Size)
+		ex.wholeRepoShared(repoPath, fresh)
 		return
 	}
 	now := &Plan{CacheDir: ex.cacheDir}
@@ -365,6 +369,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		}
 		ex.res.FreedSize += now.BlobSizes[b]
 		ex.removed(KindBlob, b)
+	}
+	// 4. Links to shared payloads no kept revision uses; the payloads are
+	// collected at the end of the run, once nothing references them.
+	if !failed {
+		ex.unlinkShared(repoPath, now.SharedPayloads)
 	}
 }
 

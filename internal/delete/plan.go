@@ -43,6 +43,18 @@ type Plan struct {
 	// Targets says, per affected repo, which revisions are deleted; the
 	// executor uses it to re-validate the plan against the disk.
 	Targets []Target
+	// SharedPayloads are the payloads of the cache's shared blob store
+	// (<cache>/blobs/<xx>/<hash>) that the deleted revisions use, with
+	// their sizes. The repo-level links to them (<repo>/blobs/<etag>) go
+	// with the revisions; a payload itself goes only once nothing
+	// references it any more (see shared.go).
+	SharedPayloads map[string]int64
+	// SharedInUse lists, sorted, the payloads of SharedPayloads that a
+	// kept revision of the scanned cache still uses: never removed.
+	SharedInUse []string
+	// SharedFreedSize is the part of ExpectedFreedSize that shared
+	// payloads make up (each counted once).
+	SharedFreedSize int64
 }
 
 // Target is one affected repo of a plan.
@@ -74,24 +86,26 @@ func (p *Plan) NbRevisions() int {
 // Unlike upstream, files stored directly in a removed snapshot folder
 // (Windows-style caches) are not listed again as blobs: they go with it.
 func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
+	p := &Plan{CacheDir: c.Path}
 	wanted := map[string]bool{}
 	for _, h := range hashes {
 		wanted[h] = true
 	}
-	var picks []Pick
+	selected := map[*scan.Repo]map[*scan.Revision]bool{}
+	var order []*scan.Repo
 	for _, repo := range c.Repos {
-		var revs []string
 		for _, rev := range repo.Revisions {
-			if wanted[rev.Hash] {
-				delete(wanted, rev.Hash)
-				revs = append(revs, rev.Hash)
+			if !wanted[rev.Hash] {
+				continue
 			}
-		}
-		if len(revs) > 0 {
-			picks = append(picks, Pick{Repo: repo, Hashes: revs})
+			delete(wanted, rev.Hash)
+			if selected[repo] == nil {
+				selected[repo] = map[*scan.Revision]bool{}
+				order = append(order, repo)
+			}
+			selected[repo][rev] = true
 		}
 	}
-	p := PlanPicks(c, picks)
 	seen := map[string]bool{}
 	for _, h := range hashes {
 		if wanted[h] && !seen[h] {
@@ -99,37 +113,44 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			p.NotFound = append(p.NotFound, h)
 		}
 	}
+	p.plan(c, selected, order)
 	return p
 }
 
-// Pick names revisions of one repo to delete.
-type Pick struct {
-	Repo   *scan.Repo
-	Hashes []string
+// RepoSelection is revisions of one repo chosen for deletion.
+type RepoSelection struct {
+	Repo      *scan.Repo
+	Revisions []*scan.Revision
 }
 
-// PlanPicks computes the plan for deleting exactly the picked revisions of
-// each picked repo (a hash another repo also has is never reached). The
-// whole cache is looked at to protect files that other repos' revisions
-// link to. Hashes a repo does not have are ignored.
-func PlanPicks(c *scan.Cache, picks []Pick) *Plan {
+// PlanSelected plans the deletion of exactly the given revisions of the
+// given repos of c: there is no lookup by hash, so a hash that several
+// repos share reaches only the repo it was selected in. Files that
+// revisions of other repos use (links across repos, shared payloads) are
+// accounted for against the whole of c, as PlanRevisions does.
+func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
 	p := &Plan{CacheDir: c.Path}
-	p.Protected = crossRepoUse(c)
-	for _, pick := range picks {
-		repo := pick.Repo
-		wanted := map[string]bool{}
-		for _, h := range pick.Hashes {
-			wanted[h] = true
-		}
-		sel := map[*scan.Revision]bool{}
-		for _, rev := range repo.Revisions {
-			if wanted[rev.Hash] {
-				sel[rev] = true
+	selected := map[*scan.Repo]map[*scan.Revision]bool{}
+	var order []*scan.Repo
+	for _, s := range sel {
+		for _, rev := range s.Revisions {
+			if selected[s.Repo] == nil {
+				selected[s.Repo] = map[*scan.Revision]bool{}
+				order = append(order, s.Repo)
 			}
+			selected[s.Repo][rev] = true
 		}
-		if len(sel) == 0 {
-			continue
-		}
+	}
+	p.plan(c, selected, order)
+	return p
+}
+
+// plan fills p with the deletion of the selected revisions of each repo
+// of order.
+func (p *Plan) plan(c *scan.Cache, selected map[*scan.Repo]map[*scan.Revision]bool, order []*scan.Repo) {
+	p.Protected = crossRepoUse(c)
+	for _, repo := range order {
+		sel := selected[repo]
 		t := Target{RepoPath: repo.Path}
 		for rev := range sel {
 			t.Hashes = append(t.Hashes, rev.Hash)
@@ -139,7 +160,7 @@ func PlanPicks(c *scan.Cache, picks []Pick) *Plan {
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
-			p.ExpectedFreedSize += repo.Size
+			p.ExpectedFreedSize += repo.Size - p.addSharedOf(repo)
 			continue
 		}
 		p.Targets = append(p.Targets, t)
@@ -149,9 +170,14 @@ func PlanPicks(c *scan.Cache, picks []Pick) *Plan {
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
-	return p
+	p.SettleShared(c)
 }
 
+// crossRepoUse returns the resolved files that revisions use in another
+// repo's folder (a hostile or hand-made cache: the downloader links only
+// inside a repo), sorted. Upstream ignores them and would break those
+// revisions. Revisions being deleted count too: until they are gone, the
+// repo holding them must stay readable.
 func crossRepoUse(c *scan.Cache) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -159,7 +185,7 @@ func crossRepoUse(c *scan.Cache) []string {
 		for _, rev := range repo.Revisions {
 			for _, id := range rev.BlobIDs {
 				b := repo.Blobs[id].Path
-				if !seen[b] && Inside(b, c.Path) && !Inside(b, repo.Path) {
+				if !seen[b] && Inside(b, c.Path) && !Inside(b, repo.Path) && !scan.IsSharedPayload(c.Path, b) {
 					seen[b] = true
 					out = append(out, b)
 				}
@@ -220,6 +246,10 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			}
 			gone[id] = true
 			b := repo.Blobs[id]
+			if scan.IsSharedPayload(p.CacheDir, b.Path) {
+				p.addShared(b)
+				continue
+			}
 			p.ExpectedFreedSize += b.Size
 			if insideAny(b.Path, snapshots) {
 				if p.SnapshotFileSizes == nil {

@@ -19,7 +19,8 @@ type Options struct {
 	// name. Without it only the aggregates and the blob sets are kept.
 	Files bool
 	// Modern applies huggingface_hub 1.x rules: OS junk files (.DS_Store,
-	// Thumbs.db, desktop.ini) and CACHEDIR.TAG are ignored, and
+	// Thumbs.db, desktop.ini), CACHEDIR.TAG and the shared blob store (a
+	// blobs/ folder, see shared.go) are ignored, and
 	// blobs/*.incomplete files are collected in Repo.Incomplete.
 	Modern bool
 	// Summary keeps only what a report needs: the sizes, counts and times
@@ -77,7 +78,7 @@ func Dir(dir string, opts Options) (*Cache, error) {
 		if name == ".locks" {
 			continue
 		}
-		if opts.Modern && (junkNames[name] || name == "CACHEDIR.TAG") {
+		if opts.Modern && (junkNames[name] || name == "CACHEDIR.TAG" || (name == SharedStoreDir && e.IsDir())) {
 			continue
 		}
 		names = append(names, name)

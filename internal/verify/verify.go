@@ -183,6 +183,10 @@ func (v *Verifier) Revision(repoPath, commit string) (*Report, error) {
 
 func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[string]treeEntry) {
 	blob := p
+	// The blob's name says its hash: that of the repo's own blobs/<etag>
+	// entry, even when that entry is itself a link into the shared blob
+	// store (whose payloads are named by their Xet hash, not a sha256).
+	named := p
 	if d.Type()&fs.ModeSymlink != 0 {
 		target, err := os.Readlink(p)
 		if err != nil {
@@ -192,6 +196,7 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 			target = filepath.Join(filepath.Dir(p), target)
 		}
 		blob = filepath.Clean(target)
+		named = blob
 		st, err := os.Stat(p)
 		if err != nil {
 			rep.Problems = append(rep.Problems, Problem{File: rel, Kind: Missing, Blob: blob, Size: -1, ExpectedSize: -1})
@@ -203,9 +208,12 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 		if real, err := filepath.EvalSymlinks(p); err == nil {
 			blob = real
 		}
+		if filepath.Base(filepath.Dir(named)) != "blobs" || filepath.Dir(filepath.Dir(named)) != filepath.Dir(filepath.Dir(rep.SnapshotPath)) {
+			named = blob // not the repo's blobs/ folder: the file itself names it
+		}
 	}
 	algo, expected := "", ""
-	name := filepath.Base(blob)
+	name := filepath.Base(named)
 	switch {
 	case hex64.MatchString(name):
 		algo, expected = SHA256, name
