@@ -144,6 +144,10 @@ func (d *deleteSession) runTUI(sortKey string) error {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
+	if len(sel.Picks) > 0 {
+		fmt.Fprintln(ios.Out, "Start deletion.")
+		return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, sel.Picks), delete.ExecOptions{}))
+	}
 	return d.deleteHashes(sel.Hashes)
 }
 
@@ -213,13 +217,15 @@ func (d *deleteSession) editor() string {
 }
 
 // runEditor runs the editor command line (it may hold arguments, as git
-// allows) on path, handing it the terminal.
+// allows) on path, handing it the terminal. The shell execs the editor so
+// that the editor alone decides what Ctrl-C does.
 func runEditor(ios *iostreams.IOStreams, editor, path string) error {
-	cmd := exec.Command("/bin/sh", "-c", editor+` "$@"`, editor, path)
+	cmd := exec.Command("/bin/sh", "-c", "exec "+editor+` "$@"`, editor, path)
 	if runtime.GOOS == "windows" {
 		cmd = exec.Command("cmd", "/C", editor+` "`+path+`"`)
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = ios.In, ios.Out, ios.ErrOut
+	defer handTerminalOver()()
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("the editor %q failed on %s: %w; nothing was deleted", editor, path, err)
 	}

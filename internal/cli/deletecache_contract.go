@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -11,13 +12,16 @@ import (
 type TUISelection struct {
 	// Hashes are the selected revisions (empty: nothing selected).
 	Hashes []string
+	// Picks are the same revisions with the repo each was selected under;
+	// when set, the deletion plans exactly these (see delete.PlanSelected).
+	Picks []delete.RepoSelection
 	// Confirmed is true when the user validated and confirmed the deletion.
 	Confirmed bool
 }
 
 // runTUISelection runs the full-screen checklist over the scanned cache in
-// the given sort order and returns the user's choice. It is implemented by
-// the TUI work (internal/tui); until then it reports that it is missing.
+// the given sort order and returns the user's choice. deletecache_tui.go
+// sets it to the bubbletea checklist; tests replace it with a fixed choice.
 var runTUISelection = func(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
 	return TUISelection{}, errors.New("the interactive selection is not available yet; use --disable-tui")
 }

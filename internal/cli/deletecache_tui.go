@@ -67,11 +67,11 @@ func runTUI(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISel
 	res := model.Result()
 	switch res.Outcome {
 	case tui.Confirmed:
-		return TUISelection{Hashes: res.Hashes, Confirmed: true}, nil
+		return TUISelection{Hashes: res.Hashes, Picks: res.Picks, Confirmed: true}, nil
 	case tui.Declined:
-		return TUISelection{Hashes: res.Hashes}, nil
+		return TUISelection{Hashes: res.Hashes, Picks: res.Picks}, nil
 	case tui.Interrupted:
-		return TUISelection{Hashes: res.Hashes}, ErrInterrupted
+		return TUISelection{Hashes: res.Hashes, Picks: res.Picks}, ErrInterrupted
 	}
 	return TUISelection{}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -58,12 +59,20 @@ var ErrInterrupted = errors.New("interrupted")
 // the exit code.
 func Main() int {
 	ios := iostreams.System()
-	// Ctrl-C (SIGINT) or SIGTERM ends the process with 130. The TUI reads
-	// Ctrl-C as a key in raw mode, so it sees it before any signal does.
+	// Ctrl-C (SIGINT) ends the process with 130, SIGTERM with 143. The TUI
+	// reads Ctrl-C as a key in raw mode, so it sees it before any signal
+	// does. While an editor has the terminal, Ctrl-C belongs to it (as git
+	// does): the editor decides, and hfcache goes on when it returns.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		sig := <-sigs
+		var sig os.Signal
+		for sig = range sigs {
+			if sig == os.Interrupt && foregroundChildren.Load() > 0 {
+				continue
+			}
+			break
+		}
 		signal.Stop(sigs)
 		runInterruptCleanups()
 		if sig == syscall.SIGTERM {
@@ -126,4 +135,15 @@ func (e *upstreamError) Error() string { return e.msg }
 
 func upstreamErrorf(format string, args ...any) error {
 	return &upstreamError{msg: fmt.Sprintf(format, args...)}
+}
+
+// foregroundChildren counts the programs (the editor) that hfcache has
+// handed the terminal to; while it is not zero, Ctrl-C is theirs.
+var foregroundChildren atomic.Int32
+
+// handTerminalOver marks a foreground child as running until the returned
+// function is called.
+func handTerminalOver() (done func()) {
+	foregroundChildren.Add(1)
+	return func() { foregroundChildren.Add(-1) }
 }

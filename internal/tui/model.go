@@ -74,6 +74,10 @@ type Result struct {
 	// Hashes are the ticked revisions in display order (empty for Quit and
 	// Nothing).
 	Hashes []string
+	// Picks are the ticked revisions with the repo each was ticked under, in
+	// display order: a hash that two repos share is deleted only from the
+	// repo whose row was ticked.
+	Picks []delete.RepoSelection
 	// Ticked counts the ticked rows, "None of the following" included (the
 	// n of upstream's "{n} revision(s) selected.").
 	Ticked int
@@ -136,6 +140,7 @@ type repoInfo struct {
 }
 
 type revInfo struct {
+	rev  *scan.Revision
 	hash string
 	text string
 	size string
@@ -229,6 +234,7 @@ func New(cache *scan.Cache, opts Options) *Model {
 			}
 			info.revs = append(info.revs, int32(len(m.revs)))
 			m.revs = append(m.revs, revInfo{
+				rev:  rev,
 				hash: rev.Hash,
 				text: fmt.Sprintf("%s: %s # modified %s", short(rev.Hash), refs, render.TimeSince(rev.LastModified, opts.Now)),
 				size: render.Size(rev.Size),
@@ -283,6 +289,24 @@ func (m *Model) Result() Result { return m.result }
 
 // Done reports whether the user has finished (the program should quit).
 func (m *Model) Done() bool { return m.phase == phaseDone }
+
+// Picks returns the ticked revisions grouped by the repo they were ticked
+// under, in display order.
+func (m *Model) Picks() []delete.RepoSelection {
+	var picks []delete.RepoSelection
+	for _, ri := range m.order {
+		var revs []*scan.Revision
+		for _, vi := range m.repos[ri].revs {
+			if m.sel[vi] {
+				revs = append(revs, m.revs[vi].rev)
+			}
+		}
+		if len(revs) > 0 {
+			picks = append(picks, delete.RepoSelection{Repo: m.repos[ri].repo, Revisions: revs})
+		}
+	}
+	return picks
+}
 
 // Selected returns the ticked revisions' hashes in display order.
 func (m *Model) Selected() []string {
@@ -381,13 +405,7 @@ func (m *Model) recompute() {
 	}
 	var freed int64
 	if m.nSel > 0 {
-		hashes := make([]string, 0, m.nSel)
-		for i, s := range m.sel {
-			if s {
-				hashes = append(hashes, m.revs[i].hash)
-			}
-		}
-		freed = delete.PlanRevisions(m.cache, hashes).ExpectedFreedSize
+		freed = delete.PlanSelected(m.cache, m.Picks()).ExpectedFreedSize
 	}
 	m.live = fmt.Sprintf("%d revisions selected counting for %s.", m.nSel, render.Size(freed))
 }
@@ -455,6 +473,7 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 			return m.finish(Nothing)
 		}
 		m.result.Hashes = m.Selected()
+		m.result.Picks = m.Picks()
 		m.phase = phaseConfirm
 	case key.Matches(msg, k.Up):
 		m.move(-1)
