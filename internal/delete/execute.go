@@ -310,11 +310,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	sort.Strings(blobs)
 	op, err := ex.operation()
 	if err != nil {
-		ex.fail(KindRepo, repoPath, err)
+		ex.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
 		return
 	}
 	if err := op.journal(repoPath, blobs); err != nil {
-		ex.fail(KindRepo, repoPath, err)
+		ex.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
 		return
 	}
 	// 1. Refs: the revision becomes detached. A revision whose ref could
