@@ -184,6 +184,10 @@ func runLs(opts *LsOptions) error {
 	if nInc > 0 {
 		o.hint(fmt.Sprintf("Found %d incomplete download(s) totalling %s. Remove them with 'hfcache prune'.", nInc, render.Size(incSize)))
 	}
+	if paths := unreadableRepos(cache); len(paths) > 0 {
+		o.errorMsg(unreadableMessage(paths, "--show-warnings"))
+		return &ExitCodeError{Code: ExitError}
+	}
 	return nil
 }
 

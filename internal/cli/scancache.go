@@ -61,5 +61,11 @@ func runScanCache(opts *ScanCacheOptions) error {
 		return err
 	}
 	now := ios.Now()
-	return render.ScanCacheReport(ios.Out, cache, opts.Verbosity, now.Sub(start), now, render.ANSI{Disabled: ios.ColorDisabled()})
+	if err := render.ScanCacheReport(ios.Out, cache, opts.Verbosity, now.Sub(start), now, render.ANSI{Disabled: ios.ColorDisabled()}); err != nil {
+		return err
+	}
+	if paths := unreadableRepos(cache); len(paths) > 0 {
+		return &ExitCodeError{Code: ExitError, Msg: "Error: " + unreadableMessage(paths, "-vvv")}
+	}
+	return nil
 }

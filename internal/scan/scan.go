@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
@@ -135,13 +136,32 @@ func corrupted(path, format string, args ...any) *CorruptedError {
 	return &CorruptedError{Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
+// unreadable is the problem "what cannot be read: p (reason)", e.g.
+// "Snapshot folder cannot be read: /c/models--x/snapshots/abc (permission
+// denied)"; err stays reachable with errors.Is. These are hfcache's own
+// messages: upstream stops with a traceback there.
+func unreadable(repoPath, what, p string, err error) *CorruptedError {
+	reason := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error()
+	}
+	return &CorruptedError{Path: repoPath, Msg: fmt.Sprintf("%s cannot be read: %s (%s)", what, p, reason), Err: err}
+}
+
+// cannotRead reports whether err is about access rather than absence (a
+// folder without read or search permission, an I/O error).
+func cannotRead(err error) bool {
+	return err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
+}
+
 // readRefs reads every file below refs/ (recursively, not through linked
 // folders) into refsByHash, keyed by the file's content read as Python's
 // text mode does (universal newlines, nothing stripped).
 func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *CorruptedError {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return corrupted(repoPath, "Refs directory cannot be read: %s", dir)
+		return unreadable(repoPath, "Refs directory", dir, err)
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
@@ -157,7 +177,7 @@ func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *Cor
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return corrupted(repoPath, "Ref cannot be read: %s", p)
+			return unreadable(repoPath, "Ref", p, err)
 		}
 		hash := universalNewlines(string(data))
 		refsByHash[hash] = append(refsByHash[hash], name)
