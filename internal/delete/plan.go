@@ -40,6 +40,11 @@ type Plan struct {
 	// use (links across repos); they are never removed, and a repo
 	// holding one is never removed whole. Sorted.
 	Protected []string
+	// Outside lists the files that revisions being deleted link to outside
+	// the cache (a hand-made or hostile cache; the downloader links only
+	// inside a repo). Upstream would delete them; hfcache removes the
+	// links, never these files, and does not count them as freed. Sorted.
+	Outside []string
 	// Targets says, per affected repo, which revisions are deleted; the
 	// executor uses it to re-validate the plan against the disk.
 	Targets []Target
@@ -113,7 +118,12 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
-			p.ExpectedFreedSize += repo.Size
+			p.ExpectedFreedSize += SizeInside(repo)
+			for _, b := range repo.Blobs {
+				if !Inside(b.Path, c.Path) {
+					p.Outside = append(p.Outside, b.Path)
+				}
+			}
 			continue
 		}
 		p.Targets = append(p.Targets, t)
@@ -123,7 +133,36 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
+	sort.Strings(p.Outside)
+	p.Outside = compactStrings(p.Outside)
 	return p
+}
+
+// SizeInside is the size of a repo's blobs that lie inside its folder:
+// what removing the folder frees. It is Repo.Size unless snapshot links
+// point out of the repo (or the scan kept no blob list).
+func SizeInside(repo *scan.Repo) int64 {
+	if repo.Blobs == nil {
+		return repo.Size
+	}
+	var n int64
+	for _, b := range repo.Blobs {
+		if Inside(b.Path, repo.Path) {
+			n += b.Size
+		}
+	}
+	return n
+}
+
+// compactStrings removes the repeats of a sorted list.
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // crossRepoUse returns the resolved files that revisions use in another
@@ -199,6 +238,13 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			}
 			gone[id] = true
 			b := repo.Blobs[id]
+			if !Inside(b.Path, repo.Path) {
+				// A link out of the cache (links into another repo are
+				// Protected): the link goes with its snapshot, never the
+				// file.
+				p.Outside = append(p.Outside, b.Path)
+				continue
+			}
 			p.ExpectedFreedSize += b.Size
 			if insideAny(b.Path, snapshots) {
 				if p.SnapshotFileSizes == nil {
