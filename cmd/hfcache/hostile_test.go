@@ -374,4 +374,3 @@ func TestReadOnlyFilesystem(t *testing.T) {
 		t.Errorf("cache changed:\n%s", diffLines(after, before))
 	}
 }
-
