@@ -347,12 +347,6 @@ func (o *modernOut) incomplete(e executed, extra string) error {
 	return &ExitCodeError{Code: ExitError}
 }
 
-// executePlan runs a deletion plan and warns about every path that could
-// not be removed; it reports whether any failed.
-func executePlan(o *modernOut, plan *delete.Plan) bool {
-	return reportResult(o, delete.Execute(plan, delete.ExecOptions{}))
-}
-
 // reportResult warns about what an execution could not remove or left on
 // purpose, and reports whether anything asked for is still there.
 func reportResult(o *modernOut, result *delete.Result) bool {
