@@ -198,14 +198,6 @@ func (ex *executor) close() {
 	}
 }
 
-// outsideReason says why a file a snapshot links to is kept.
-func (ex *executor) outsideReason(path string) error {
-	if !Inside(path, ex.cacheDir) {
-		return ErrOutsideCache
-	}
-	return ErrOutsideRepo
-}
-
 // skip records a path kept on purpose, once.
 func (ex *executor) skip(kind Kind, path string, reason error) {
 	if ex.skipped == nil {
@@ -284,17 +276,17 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	}
 	if t.Whole && len(sel) == len(fresh.Revisions) && owned.repos[repoPath] && !ex.plan.protects(repoPath) {
 		for _, b := range fresh.Blobs {
-			if !Inside(b.Path, repoPath) {
-				ex.skip(KindBlob, b.Path, ex.outsideReason(b.Path))
+			if !Inside(b.Path, ex.cacheDir) {
+				ex.skip(KindBlob, b.Path, ErrOutsideCache)
 			}
 		}
-		ex.wholeRepo(repoPath, SizeInside(fresh))
+		ex.wholeRepo(repoPath, SizeInCache(fresh, ex.cacheDir))
 		return
 	}
 	now := &Plan{CacheDir: ex.cacheDir}
 	now.addPartial(fresh, sel)
 	for _, b := range now.Outside {
-		ex.skip(KindBlob, b, ex.outsideReason(b))
+		ex.skip(KindBlob, b, ErrOutsideCache)
 	}
 	// Never remove more snapshots than the plan named (a whole-repo target
 	// names them all); refs are those pointing to them now.

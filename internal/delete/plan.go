@@ -118,7 +118,7 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
-			p.ExpectedFreedSize += SizeInside(repo)
+			p.ExpectedFreedSize += SizeInCache(repo, c.Path)
 			for _, b := range repo.Blobs {
 				if !Inside(b.Path, c.Path) {
 					p.Outside = append(p.Outside, b.Path)
@@ -138,16 +138,17 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	return p
 }
 
-// SizeInside is the size of a repo's blobs that lie inside its folder:
-// what removing the folder frees. It is Repo.Size unless snapshot links
-// point out of the repo (or the scan kept no blob list).
-func SizeInside(repo *scan.Repo) int64 {
+// SizeInCache is the size of a repo's blobs that lie inside the cache
+// cacheDir: Repo.Size unless snapshot links point out of the cache (or the
+// scan kept no blob list). Files out of the cache are never removed, so
+// they are never counted as freed.
+func SizeInCache(repo *scan.Repo, cacheDir string) int64 {
 	if repo.Blobs == nil {
 		return repo.Size
 	}
 	var n int64
 	for _, b := range repo.Blobs {
-		if Inside(b.Path, repo.Path) {
+		if Inside(b.Path, cacheDir) {
 			n += b.Size
 		}
 	}
@@ -238,10 +239,10 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			}
 			gone[id] = true
 			b := repo.Blobs[id]
-			if !Inside(b.Path, repo.Path) {
-				// A link out of the cache (links into another repo are
-				// Protected): the link goes with its snapshot, never the
-				// file.
+			if !Inside(b.Path, p.CacheDir) {
+				// A link out of the cache: the link goes with its
+				// snapshot, never the file. (Files of the cache outside
+				// the repo are Protected.)
 				p.Outside = append(p.Outside, b.Path)
 				continue
 			}
