@@ -549,8 +549,14 @@ func startOperation(cacheDir string) (*operation, error) {
 		}
 		op.madeLocks = true
 	}
+	if st, err := os.Lstat(locksDir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("create trash: %s %w", locksDir, ErrLinkedTrash)
+	}
 	op.root = filepath.Join(locksDir, trashDir)
 	if err := os.MkdirAll(op.root, 0o755); err != nil {
+		return nil, fmt.Errorf("create trash: %w", err)
+	}
+	if err := trashUsable(cacheDir); err != nil {
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
 	id := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -643,6 +649,27 @@ func (op *operation) finish() {
 	}
 }
 
+// ErrLinkedTrash says <cache>/.locks or its trash folder is not a plain
+// folder: hfcache never moves anything into, nor removes anything from, a
+// trash that a link sends elsewhere (someone sharing the cache could make
+// it point into your home folder).
+var ErrLinkedTrash = errors.New("is a symbolic link or not a folder: not used as the trash")
+
+// trashUsable checks that <cache>/.locks and <cache>/.locks/.hfcache-trash
+// are plain folders (not links), when they exist.
+func trashUsable(cacheDir string) error {
+	for _, p := range []string{filepath.Join(cacheDir, ".locks"), filepath.Join(cacheDir, ".locks", trashDir)} {
+		st, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("%s %w", p, ErrLinkedTrash)
+		}
+	}
+	return nil
+}
+
 // Recover completes the deletions that an earlier run left unfinished
 // (killed midway): for each trash journal whose process is gone it removes
 // the blobs it names that no revision uses any more, then the trash. It
@@ -650,6 +677,9 @@ func (op *operation) finish() {
 // are left alone.
 func Recover(cacheDir string) int {
 	root := filepath.Join(cacheDir, ".locks", trashDir)
+	if trashUsable(cacheDir) != nil {
+		return 0 // no trash, or a link to somewhere else: never touch it
+	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return 0
