@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -372,5 +373,60 @@ func TestReadOnlyFilesystem(t *testing.T) {
 	}
 	if after := cachetest.Listing(t, cache); after != before {
 		t.Errorf("cache changed:\n%s", diffLines(after, before))
+	}
+}
+
+// TestFIFOLockFiles: a FIFO planted under a lock file's name must not hang
+// rm or prune (opening a FIFO waits for a writer), and what it guards is
+// left alone, since its lock cannot be checked.
+func TestFIFOLockFiles(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "hub")
+	var tr cachetest.Tree
+	for _, folder := range []string{"models--a", "models--b"} {
+		tr.AddRepo(folder)
+		tr.AddBlob(folder, "b1", 100, nil, 3600, 7200)
+		tr.AddSnapshotFile(folder, okHash, "config.json", "b1")
+		tr.AddBlob(folder, "e2.incomplete", 10, nil, 3600, 7200)
+		tr.AddRef(folder, "main", okHash)
+	}
+	if err := tr.Build(cache, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{".locks/models--a/b1.lock", ".locks/models--b/e2.lock"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(cache, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(filepath.Join(cache, p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) result {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "hfcache", append(args, "--dir", cache)...)
+		cmd.Env = append(cleanEnv(), "NO_COLOR=1")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Fatalf("%v hangs on a FIFO lock file", args)
+		}
+		code := 0
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
+		return result{out.String(), errOut.String(), code}
+	}
+	r := run("prune", "-y")
+	if _, err := os.Stat(filepath.Join(cache, "models--b", "blobs", "e2.incomplete")); err != nil {
+		t.Errorf("partial download whose lock cannot be checked was removed:\n%s%s", r.stdout, r.stderr)
+	}
+	r = run("rm", "-y", "model/a")
+	if r.code != 1 || !strings.Contains(r.stderr, "models--a") {
+		t.Errorf("rm: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "models--a", "snapshots", okHash)); err != nil {
+		t.Error("repo whose lock cannot be checked was changed")
 	}
 }
