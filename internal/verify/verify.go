@@ -269,6 +269,8 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 	rep.Problems = append(rep.Problems, Problem{File: rel, Kind: kind, Blob: blob, Algorithm: algo, Expected: expected, Actual: actual, Size: h.size, ExpectedSize: expectedSize})
 }
 
+var errNotRegular = errors.New("not a regular file")
+
 // hash computes both hashes of a blob in one read.
 func (v *Verifier) hash(path string) blobHash {
 	if h, ok := v.hashes[path]; ok {
@@ -280,6 +282,13 @@ func (v *Verifier) hash(path string) blobHash {
 }
 
 func hashFile(path string) blobHash {
+	// Only regular files: a link to /dev/zero would be read forever, and
+	// opening a FIFO waits for a writer that never comes.
+	if st, err := os.Stat(path); err != nil {
+		return blobHash{err: err}
+	} else if !st.Mode().IsRegular() {
+		return blobHash{err: fmt.Errorf("%s: %w", path, errNotRegular)}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return blobHash{err: err}
@@ -288,6 +297,9 @@ func hashFile(path string) blobHash {
 	st, err := f.Stat()
 	if err != nil {
 		return blobHash{err: err}
+	}
+	if !st.Mode().IsRegular() {
+		return blobHash{err: fmt.Errorf("%s: %w", path, errNotRegular)}
 	}
 	s256 := sha256.New()
 	git := sha1.New()
