@@ -146,7 +146,11 @@ func unreadable(repoPath, what, p string, err error) *CorruptedError {
 	if errors.As(err, &pe) {
 		reason = pe.Err.Error()
 	}
-	return &CorruptedError{Path: repoPath, Msg: fmt.Sprintf("%s cannot be read: %s (%s)", what, p, reason), Err: err}
+	ce := &CorruptedError{Path: repoPath, Msg: fmt.Sprintf("%s cannot be read: %s (%s)", what, p, reason)}
+	if cannotRead(err) {
+		ce.Err = err // there but not readable; not merely missing
+	}
+	return ce
 }
 
 // cannotRead reports whether err is about access rather than absence (a
@@ -154,6 +158,10 @@ func unreadable(repoPath, what, p string, err error) *CorruptedError {
 func cannotRead(err error) bool {
 	return err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
 }
+
+// maxRefSize bounds what is read of a ref file: the downloader writes 40
+// bytes.
+const maxRefSize = 1 << 16
 
 // readRefs reads every file below refs/ (recursively, not through linked
 // folders) into refsByHash, keyed by the file's content read as Python's
@@ -174,6 +182,14 @@ func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *Cor
 				}
 			}
 			continue
+		}
+		// Read only what a ref can be: a FIFO would block the scan and a
+		// huge (sparse) file exhaust memory. Upstream reads anything.
+		if err == nil && !st.Mode().IsRegular() {
+			return corrupted(repoPath, "Ref is not a regular file: %s", p)
+		}
+		if err == nil && st.Size() > maxRefSize {
+			return corrupted(repoPath, "Ref is too large to hold a revision hash (%d bytes): %s", st.Size(), p)
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
