@@ -656,7 +656,7 @@ func (op *operation) finish() {
 var ErrLinkedTrash = errors.New("is a symbolic link or not a folder: not used as the trash")
 
 // trashUsable checks that <cache>/.locks and <cache>/.locks/.hfcache-trash
-// are plain folders (not links), when they exist.
+// exist and are plain folders, not links.
 func trashUsable(cacheDir string) error {
 	for _, p := range []string{filepath.Join(cacheDir, ".locks"), filepath.Join(cacheDir, ".locks", trashDir)} {
 		st, err := os.Lstat(p)
