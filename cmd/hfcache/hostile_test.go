@@ -314,6 +314,15 @@ func TestUnreadableFolders(t *testing.T) {
 	if after := cachetest.Listing(t, cache); after != before {
 		t.Errorf("cache changed:\n%s", diffLines(after, before))
 	}
+
+	// The cache folder itself.
+	if err := os.Chmod(cache, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r = run(nil, "scan-cache", "--dir", cache)
+	if r.code != 1 || r.stderr != "Error: cannot read the cache directory "+cache+": permission denied\n" {
+		t.Errorf("scan-cache of an unreadable cache: exit %d, stderr %q", r.code, r.stderr)
+	}
 }
 
 // TestReadOnlyFilesystem: on a read-only file system every command that
