@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -204,11 +206,17 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 		selected[h] = true
 	}
 
-	// Kill points spread over the measured length of a deletion.
-	const kills = 24
+	// Kill points: one at a random moment of each of the kills equal
+	// slices of the measured length of a deletion (plus a little beyond).
+	// HFCACHE_CRASH_KILLS=200 tries more.
+	kills := 48
+	if n, err := strconv.Atoi(os.Getenv("HFCACHE_CRASH_KILLS")); err == nil && n > 0 {
+		kills = n
+	}
 	var delays []time.Duration
+	span := elapsed * 11 / 10
 	for k := 0; k < kills; k++ {
-		delays = append(delays, elapsed*time.Duration(k)/kills)
+		delays = append(delays, time.Duration((float64(k)+rand.Float64())*float64(span)/float64(kills)))
 	}
 	states := map[int]bool{}
 	recovered := 0

@@ -211,8 +211,12 @@ func runPrune(opts *PruneOptions) error {
 		return err
 	}
 
-	failed := executePlan(o, plan)
-	fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(plan.ExpectedFreedSize+orphanSize))
+	done := executeSelections(plan, sel)
+	failed := reportResult(o, done.res)
+	if !failed {
+		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(plan.ExpectedFreedSize+orphanSize))
+	}
+	looseFailed := 0
 	var files []string
 	for _, b := range incomplete {
 		files = append(files, b.Path)
@@ -221,7 +225,11 @@ func runPrune(opts *PruneOptions) error {
 		files = append(files, b.Path)
 	}
 	if len(files) > 0 {
-		failed = reportResult(o, delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})) || failed
+		loose := delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})
+		if reportResult(o, loose) {
+			failed = true
+			looseFailed += len(loose.Failures) + len(loose.Locked)
+		}
 	}
 	if len(sharedOrphans) > 0 {
 		paths := make([]string, len(sharedOrphans))
@@ -240,8 +248,16 @@ func runPrune(opts *PruneOptions) error {
 			locksDeleted++
 		} else {
 			failed = true
+			looseFailed++
 		}
 		_ = lock.Close()
+	}
+	if failed {
+		extra := ""
+		if looseFailed > 0 {
+			extra = fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", looseFailed)
+		}
+		return o.incomplete(done, extra)
 	}
 
 	data := render.Object{
@@ -254,9 +270,6 @@ func runPrune(opts *PruneOptions) error {
 	}
 	data = append(data, render.KV{Key: "freed", Value: total})
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, total), data)
-	if failed {
-		return &ExitCodeError{Code: ExitError}
-	}
 	return nil
 }
 

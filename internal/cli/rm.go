@@ -260,16 +260,16 @@ func runRm(opts *RmOptions) error {
 	if err := o.confirm("Proceed with deletion?", opts.Yes); err != nil {
 		return err
 	}
-	failed := executePlan(o, plan)
+	done := executeSelections(plan, sel)
+	if reportResult(o, done.res) {
+		return o.incomplete(done, "")
+	}
 	fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
 	o.result(fmt.Sprintf("Deleted %d repo(s) and %d revision(s); freed %s.", counts.repos, counts.totalRevs, freed), render.Object{
 		{Key: "repos_deleted", Value: counts.repos},
 		{Key: "revisions_deleted", Value: counts.totalRevs},
 		{Key: "freed", Value: freed},
 	})
-	if failed {
-		return &ExitCodeError{Code: ExitError}
-	}
 	return nil
 }
 
@@ -286,10 +286,50 @@ func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
 	return delete.PlanSelected(c, rs)
 }
 
-// executePlan runs a deletion plan and warns about every path that could
-// not be removed; it reports whether any failed.
-func executePlan(o *modernOut, plan *delete.Plan) bool {
-	return reportResult(o, delete.Execute(plan, delete.ExecOptions{}))
+// executed is what an execution really removed, counted the way the
+// summaries count: a whole repo counts its selected revisions.
+type executed struct {
+	res              *delete.Result
+	repos, revisions int
+}
+
+// executeSelections runs plan, the deletion of sel, and counts what is
+// really gone.
+func executeSelections(plan *delete.Plan, sel []render.Selection) executed {
+	revsOf := map[string]int{}
+	for _, s := range sel {
+		revsOf[s.Repo.Path] = len(s.Revs)
+	}
+	var e executed
+	e.res = delete.Execute(plan, delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
+		switch kind {
+		case delete.KindRepo:
+			e.repos++
+			e.revisions += revsOf[path]
+		case delete.KindSnapshot:
+			e.revisions++
+		}
+	}})
+	return e
+}
+
+// incomplete reports a deletion that did not remove everything: only what
+// is really gone is counted, never the plan; extra names what else failed.
+// It returns the exit-1 error.
+func (o *modernOut) incomplete(e executed, extra string) error {
+	var why []string
+	if n := len(e.res.Failures); n > 0 {
+		why = append(why, fmt.Sprintf("%d path(s) could not be deleted", n))
+	}
+	if n := len(e.res.Locked); n > 0 {
+		why = append(why, fmt.Sprintf("%d repo(s) skipped because a download holds their lock", n))
+	}
+	if extra != "" {
+		why = append(why, extra)
+	}
+	o.errorMsg(fmt.Sprintf("Deletion incomplete (%s). Only %d repo(s) and %d revision(s) were deleted; freed %s.",
+		strings.Join(why, "; "), e.repos, e.revisions, render.Size(e.res.FreedSize)))
+	return &ExitCodeError{Code: ExitError}
 }
 
 // reportResult warns about what an execution could not remove or left on

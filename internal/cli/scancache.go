@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/spf13/cobra"
 
@@ -57,9 +58,17 @@ func runScanCache(opts *ScanCacheOptions) error {
 	case errors.As(err, &notDir):
 		return &ExitCodeError{Code: ExitError, Msg: fmt.Sprintf(
 			"Error: Scan cache expects a directory but found a file: %s. Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.", notDir.Path)}
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot read the cache directory %s: permission denied", dir)
 	case err != nil:
 		return err
 	}
 	now := ios.Now()
-	return render.ScanCacheReport(ios.Out, cache, opts.Verbosity, now.Sub(start), now, render.ANSI{Disabled: ios.ColorDisabled()})
+	if err := render.ScanCacheReport(ios.Out, cache, opts.Verbosity, now.Sub(start), now, render.ANSI{Disabled: ios.ColorDisabled()}); err != nil {
+		return err
+	}
+	if paths := unreadableRepos(cache); len(paths) > 0 {
+		return &ExitCodeError{Code: ExitError, Msg: "Error: " + unreadableMessage(paths, "-vvv")}
+	}
+	return nil
 }

@@ -279,11 +279,19 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		return // the selected revisions are gone already
 	}
 	if t.Whole && len(sel) == len(fresh.Revisions) && owned.repos[repoPath] && !ex.plan.protects(repoPath) {
+		for _, b := range fresh.Blobs {
+			if !Inside(b.Path, ex.cacheDir) {
+				ex.skip(KindBlob, b.Path, ErrOutsideCache)
+			}
+		}
 		ex.wholeRepoShared(repoPath, fresh)
 		return
 	}
 	now := &Plan{CacheDir: ex.cacheDir}
 	now.addPartial(fresh, sel)
+	for _, b := range now.Outside {
+		ex.skip(KindBlob, b, ErrOutsideCache)
+	}
 	// Never remove more snapshots than the plan named (a whole-repo target
 	// names them all); refs are those pointing to them now.
 	var snapshots []string
@@ -314,11 +322,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	sort.Strings(blobs)
 	op, err := ex.operation()
 	if err != nil {
-		ex.fail(KindRepo, repoPath, err)
+		ex.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
 		return
 	}
 	if err := op.journal(repoPath, blobs); err != nil {
-		ex.fail(KindRepo, repoPath, err)
+		ex.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
 		return
 	}
 	// 1. Refs: the revision becomes detached. A revision whose ref could
@@ -550,8 +558,14 @@ func startOperation(cacheDir string) (*operation, error) {
 		}
 		op.madeLocks = true
 	}
+	if st, err := os.Lstat(locksDir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("create trash: %s %w", locksDir, ErrLinkedTrash)
+	}
 	op.root = filepath.Join(locksDir, trashDir)
 	if err := os.MkdirAll(op.root, 0o755); err != nil {
+		return nil, fmt.Errorf("create trash: %w", err)
+	}
+	if err := trashUsable(cacheDir); err != nil {
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
 	id := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -644,6 +658,27 @@ func (op *operation) finish() {
 	}
 }
 
+// ErrLinkedTrash says <cache>/.locks or its trash folder is not a plain
+// folder: hfcache never moves anything into, nor removes anything from, a
+// trash that a link sends elsewhere (someone sharing the cache could make
+// it point into your home folder).
+var ErrLinkedTrash = errors.New("is a symbolic link or not a folder: not used as the trash")
+
+// trashUsable checks that <cache>/.locks and <cache>/.locks/.hfcache-trash
+// exist and are plain folders, not links.
+func trashUsable(cacheDir string) error {
+	for _, p := range []string{filepath.Join(cacheDir, ".locks"), filepath.Join(cacheDir, ".locks", trashDir)} {
+		st, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("%s %w", p, ErrLinkedTrash)
+		}
+	}
+	return nil
+}
+
 // Recover completes the deletions that an earlier run left unfinished
 // (killed midway): for each trash journal whose process is gone it removes
 // the blobs it names that no revision uses any more, then the trash. It
@@ -651,6 +686,9 @@ func (op *operation) finish() {
 // are left alone.
 func Recover(cacheDir string) int {
 	root := filepath.Join(cacheDir, ".locks", trashDir)
+	if trashUsable(cacheDir) != nil {
+		return 0 // no trash, or a link to somewhere else: never touch it
+	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return 0

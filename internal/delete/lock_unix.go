@@ -33,3 +33,18 @@ func tryLockFile(f *os.File) error {
 // errWouldBlock is what tryLockFile returns when another process holds
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK
+
+// openLock opens a lock file read-only without blocking (a FIFO planted
+// under a lock's name must not hang the deletion) and checks that it is a
+// regular file.
+func openLock(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		_ = f.Close()
+		return nil, errNotRegular
+	}
+	return f, nil
+}

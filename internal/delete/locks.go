@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// errNotRegular says a lock file is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
 // repoLocks are the download locks of one repo held by this process.
 type repoLocks []*os.File
 
@@ -35,7 +38,9 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".lock") && e.Type().IsRegular() {
+		// Not only regular files: anything else under a lock's name (a
+		// FIFO, a device) cannot be checked, so the repo is left alone.
+		if strings.HasSuffix(e.Name(), ".lock") && !e.IsDir() {
 			names = append(names, e.Name())
 		}
 	}
@@ -43,7 +48,7 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 	var held repoLocks
 	for _, name := range names {
 		p := filepath.Join(dir, name)
-		f, err := os.Open(p)
+		f, err := openLock(p)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue

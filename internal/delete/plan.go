@@ -40,6 +40,11 @@ type Plan struct {
 	// use (links across repos); they are never removed, and a repo
 	// holding one is never removed whole. Sorted.
 	Protected []string
+	// Outside lists the files that revisions being deleted link to outside
+	// the cache (a hand-made or hostile cache; the downloader links only
+	// inside a repo). Upstream would delete them; hfcache removes the
+	// links, never these files, and does not count them as freed. Sorted.
+	Outside []string
 	// Targets says, per affected repo, which revisions are deleted; the
 	// executor uses it to re-validate the plan against the disk.
 	Targets []Target
@@ -160,7 +165,12 @@ func (p *Plan) plan(c *scan.Cache, selected map[*scan.Repo]map[*scan.Revision]bo
 			t.Whole = true
 			p.Targets = append(p.Targets, t)
 			p.Repos = append(p.Repos, repo.Path)
-			p.ExpectedFreedSize += repo.Size - p.addSharedOf(repo)
+			p.ExpectedFreedSize += SizeInCache(repo, c.Path) - p.addSharedOf(repo)
+			for _, b := range repo.Blobs {
+				if !Inside(b.Path, c.Path) {
+					p.Outside = append(p.Outside, b.Path)
+				}
+			}
 			continue
 		}
 		p.Targets = append(p.Targets, t)
@@ -170,7 +180,37 @@ func (p *Plan) plan(c *scan.Cache, selected map[*scan.Repo]map[*scan.Revision]bo
 	sort.Strings(p.Snapshots)
 	sort.Strings(p.Refs)
 	sort.Strings(p.Blobs)
+	sort.Strings(p.Outside)
+	p.Outside = compactStrings(p.Outside)
 	p.SettleShared(c)
+}
+
+// SizeInCache is the size of a repo's blobs that lie inside the cache
+// cacheDir: Repo.Size unless snapshot links point out of the cache (or the
+// scan kept no blob list). Files out of the cache are never removed, so
+// they are never counted as freed.
+func SizeInCache(repo *scan.Repo, cacheDir string) int64 {
+	if repo.Blobs == nil {
+		return repo.Size
+	}
+	var n int64
+	for _, b := range repo.Blobs {
+		if Inside(b.Path, cacheDir) {
+			n += b.Size
+		}
+	}
+	return n
+}
+
+// compactStrings removes the repeats of a sorted list.
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // crossRepoUse returns the resolved files that revisions use in another
@@ -248,6 +288,13 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 			b := repo.Blobs[id]
 			if scan.IsSharedPayload(p.CacheDir, b.Path) {
 				p.addShared(b)
+				continue
+			}
+			if !Inside(b.Path, p.CacheDir) {
+				// A link out of the cache: the link goes with its
+				// snapshot, never the file. (Files of the cache outside
+				// the repo are Protected.)
+				p.Outside = append(p.Outside, b.Path)
 				continue
 			}
 			p.ExpectedFreedSize += b.Size

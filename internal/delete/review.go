@@ -71,7 +71,7 @@ func RenderReview(repos []ReviewRepo, now time.Time, preselected []string) strin
 		b.WriteString("\n# ")
 		b.WriteString(TypeTitle(r.Type))
 		b.WriteString(" ")
-		b.WriteString(r.ID)
+		b.WriteString(oneLine(r.ID))
 		b.WriteString(" (")
 		b.WriteString(render.Size(r.Size))
 		b.WriteString(", used ")
@@ -79,22 +79,34 @@ func RenderReview(repos []ReviewRepo, now time.Time, preselected []string) strin
 		b.WriteString(")")
 		for _, rev := range rr.Revisions {
 			b.WriteString("\n")
-			if !pre[rev.Hash] {
+			if !pre[rev.Hash] || oneLine(rev.Hash) != rev.Hash {
 				b.WriteString("#")
 			}
 			b.WriteString("    ")
-			b.WriteString(rev.Hash)
+			b.WriteString(oneLine(rev.Hash))
 			b.WriteString(" # Refs: ")
 			if len(rev.Refs) == 0 {
 				b.WriteString("(detached)")
 			} else {
-				b.WriteString(strings.Join(rev.Refs, ", "))
+				b.WriteString(oneLine(strings.Join(rev.Refs, ", ")))
 			}
 			b.WriteString(" # modified ")
 			b.WriteString(render.TimeSince(rev.LastModified, now))
 		}
 	}
 	return b.String()
+}
+
+// oneLine escapes the line breaks of a name ("\n" becomes the two
+// characters \n): a repo, ref or folder name holding a line break must not
+// start a new, uncommented line of the review file, which would select
+// whatever hash follows it. Names without one are written unchanged, as
+// upstream does.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
 }
 
 // ParseReview returns the selected hashes of an edited review file, in

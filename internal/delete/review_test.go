@@ -194,3 +194,55 @@ func FuzzParseReview(f *testing.F) {
 		}
 	})
 }
+
+// TestRenderReviewLineBreakInNames: a repo, ref or snapshot folder name
+// holding a line break followed by a hash must not write an uncommented
+// line into the review file: the fresh file selects nothing, so another
+// repo's revision is never deleted without the user asking for it.
+func TestRenderReviewLineBreakInNames(t *testing.T) {
+	const victim = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	const h1 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	var tr cachetest.Tree
+	tr.AddRepo("models--victim")
+	tr.AddBlob("models--victim", "v", 10, nil, 100, 100)
+	tr.AddSnapshotFile("models--victim", victim, "f", "v")
+	for i, folder := range []string{"models--x\n" + victim, "models--y\r" + victim} {
+		tr.AddRepo(folder)
+		tr.AddBlob(folder, "b", 10, nil, 100, 100)
+		tr.AddSnapshotFile(folder, h1[:39]+string(rune('0'+i)), "f", "b")
+		tr.AddRef(folder, "main\n"+victim+" # ", h1[:39]+string(rune('0'+i)))
+		tr.AddSnapshotFile(folder, "c\n"+victim, "f", "b")
+		tr.AddSnapshotFile(folder, "d\r\n"+victim, "f", "b")
+	}
+	dir := t.TempDir()
+	if err := tr.Build(dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := scan.Dir(dir, scan.Options{})
+	if err != nil || len(c.Repos) != 3 || len(c.Warnings) != 0 {
+		t.Fatalf("scan: %v %d repos %v", err, len(c.Repos), warningMsgs(c))
+	}
+	for _, key := range []string{SortDefault, SortAlphabetical} {
+		content := RenderReview(ReviewOrder(c, key), time.Now(), nil)
+		if sel := ParseReview(content); len(sel) != 0 {
+			t.Fatalf("fresh review file selects %q:\n%s", sel, content)
+		}
+		for _, want := range []string{`# Model x\n` + victim + " (", `#    c\n` + victim + " # Refs: (detached)", `#    ` + h1[:39] + `0 # Refs: main\n` + victim + " # "} {
+			if !strings.Contains(content, want) {
+				t.Errorf("review file lacks %q:\n%s", want, content)
+			}
+		}
+	}
+	// Preselecting a hash with a line break cannot select anything else.
+	var odd []string
+	for _, repo := range c.Repos {
+		for _, rev := range repo.Revisions {
+			if strings.ContainsAny(rev.Hash, "\r\n") {
+				odd = append(odd, rev.Hash)
+			}
+		}
+	}
+	if sel := ParseReview(RenderReview(ReviewOrder(c, SortDefault), time.Now(), odd)); len(sel) != 0 {
+		t.Fatalf("preselected odd hashes select %q", sel)
+	}
+}

@@ -261,7 +261,7 @@ func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 	for payload := range scan.SharedLinks(ex.cacheDir, repoPath) {
 		payloads[payload] = true
 	}
-	size := fresh.Size
+	size := SizeInCache(fresh, ex.cacheDir)
 	for _, b := range fresh.Blobs {
 		if scan.IsSharedPayload(ex.cacheDir, b.Path) {
 			payloads[b.Path] = true

@@ -178,14 +178,15 @@ func Busy(cacheDir, folder string) bool {
 }
 
 // Held reports whether another process holds a lock on path (a missing
-// file is not held).
+// file is not held). A lock that cannot be checked (not a regular file,
+// unreadable) counts as held, with the error: when unsure, leave alone.
 func Held(path string) (bool, error) {
 	l, err := TryLock(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return false, nil
 		}
-		return false, err
+		return true, err // cannot tell: count it as held, leave things alone
 	}
 	if l == nil {
 		return true, nil

@@ -128,9 +128,16 @@ type CorruptedError struct {
 	// Path is the repo folder (or root entry) the problem was found in.
 	Path string
 	Msg  string
+	// Err is the error of the file system behind the problem, when there
+	// is one (a folder that cannot be read: fs.ErrPermission, ...).
+	Err error
 }
 
 func (e *CorruptedError) Error() string { return e.Msg }
+
+// Unwrap returns the file-system error behind the problem, if any, so
+// that errors.Is(err, fs.ErrPermission) tells an unreadable folder.
+func (e *CorruptedError) Unwrap() error { return e.Err }
 
 // RevisionByHash finds a revision of any repo by its hash.
 func (c *Cache) RevisionByHash(hash string) (*Repo, *Revision) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
@@ -136,13 +137,40 @@ func corrupted(path, format string, args ...any) *CorruptedError {
 	return &CorruptedError{Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
+// unreadable is the problem "what cannot be read: p (reason)", e.g.
+// "Snapshot folder cannot be read: /c/models--x/snapshots/abc (permission
+// denied)"; err stays reachable with errors.Is. These are hfcache's own
+// messages: upstream stops with a traceback there.
+func unreadable(repoPath, what, p string, err error) *CorruptedError {
+	reason := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error()
+	}
+	ce := &CorruptedError{Path: repoPath, Msg: fmt.Sprintf("%s cannot be read: %s (%s)", what, p, reason)}
+	if cannotRead(err) {
+		ce.Err = err // there but not readable; not merely missing
+	}
+	return ce
+}
+
+// cannotRead reports whether err is about access rather than absence (a
+// folder without read or search permission, an I/O error).
+func cannotRead(err error) bool {
+	return err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
+}
+
+// maxRefSize bounds what is read of a ref file: the downloader writes 40
+// bytes.
+const maxRefSize = 1 << 16
+
 // readRefs reads every file below refs/ (recursively, not through linked
 // folders) into refsByHash, keyed by the file's content read as Python's
 // text mode does (universal newlines, nothing stripped).
 func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *CorruptedError {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return corrupted(repoPath, "Refs directory cannot be read: %s", dir)
+		return unreadable(repoPath, "Refs directory", dir, err)
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
@@ -156,9 +184,17 @@ func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *Cor
 			}
 			continue
 		}
+		// Read only what a ref can be: a FIFO would block the scan and a
+		// huge (sparse) file exhaust memory. Upstream reads anything.
+		if err == nil && !st.Mode().IsRegular() {
+			return corrupted(repoPath, "Ref is not a regular file: %s", p)
+		}
+		if err == nil && st.Size() > maxRefSize {
+			return corrupted(repoPath, "Ref is too large to hold a revision hash (%d bytes): %s", st.Size(), p)
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return corrupted(repoPath, "Ref cannot be read: %s", p)
+			return unreadable(repoPath, "Ref", p, err)
 		}
 		hash := universalNewlines(string(data))
 		refsByHash[hash] = append(refsByHash[hash], name)

@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -349,11 +351,20 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 	snapshotsPath := filepath.Join(repoPath, "snapshots")
 	refsPath := filepath.Join(repoPath, "refs")
 	if st, err := os.Stat(snapshotsPath); err != nil || !st.IsDir() {
+		if cannotRead(err) {
+			rs.err = unreadable(repoPath, "Snapshots dir", snapshotsPath, err)
+			return rs
+		}
 		rs.err = corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
 		return rs
 	}
 	rs.refsByHash = map[string][]string{}
-	if rst, err := os.Stat(refsPath); err == nil {
+	rst, err := os.Stat(refsPath)
+	if cannotRead(err) {
+		rs.err = unreadable(repoPath, "Refs directory", refsPath, err)
+		return rs
+	}
+	if err == nil {
 		if rst.Mode().IsRegular() {
 			rs.err = corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
 			return rs
@@ -377,7 +388,7 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 	}
 	revEntries, err := os.ReadDir(snapshotsPath)
 	if err != nil {
-		rs.err = corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
+		rs.err = unreadable(repoPath, "Snapshots dir", snapshotsPath, err)
 		return rs
 	}
 	for _, e := range revEntries {
@@ -386,6 +397,10 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 		}
 		revPath := filepath.Join(snapshotsPath, e.Name())
 		rst, err := os.Stat(revPath)
+		if cannotRead(err) && !errors.Is(err, syscall.ELOOP) {
+			rs.err = unreadable(repoPath, "Snapshot folder", revPath, err)
+			return rs
+		}
 		if err != nil || !rst.IsDir() {
 			// A file, a broken link or a special file in snapshots/.
 			rs.err = corrupted(repoPath, "Snapshots folder corrupted. Found a file: %s", revPath)
@@ -574,7 +589,7 @@ func (w *walker) dirBuf(depth int) []byte {
 func (w *walker) walkRev(rv *revScan) {
 	d, err := openDir(rv.rev.SnapshotPath)
 	if err != nil {
-		rv.err = corrupted(rv.rs.repo.Path, "Snapshot folder cannot be read: %s", rv.rev.SnapshotPath)
+		rv.err = unreadable(rv.rs.repo.Path, "Snapshot folder", rv.rev.SnapshotPath, err)
 		return
 	}
 	rv.err = w.walkDir(rv, d, rv.rev.SnapshotPath, "", 0)
@@ -615,7 +630,7 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			sub, err := d.openChild(cname)
 			p := dirPath + string(filepath.Separator) + string(name)
 			if err != nil {
-				cerr = corrupted(rs.repo.Path, "Snapshot folder cannot be read: %s", p)
+				cerr = unreadable(rs.repo.Path, "Snapshot folder", p, err)
 				return false
 			}
 			cerr = w.walkDir(rv, sub, p, prefix+string(name)+"/", depth+1)
@@ -662,7 +677,7 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	})
 	w.flush(rs.opts.Progress)
 	if err != nil && cerr == nil {
-		cerr = corrupted(rs.repo.Path, "Snapshot folder cannot be read: %s", dirPath)
+		cerr = unreadable(rs.repo.Path, "Snapshot folder", dirPath, err)
 	}
 	return cerr
 }
@@ -673,9 +688,20 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 	rs := rv.rs
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
+		// Not there (upstream's message), or there but unreadable.
+		_, serr := os.Stat(p)
+		if errors.Is(serr, syscall.ELOOP) {
+			return corrupted(rs.repo.Path, "Blob missing (symlink loop): %s", p)
+		}
+		if cannotRead(serr) {
+			return unreadable(rs.repo.Path, "Blob", pyResolve(p), serr)
+		}
 		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pyResolve(p))
 	}
 	st, err := os.Stat(real)
+	if cannotRead(err) {
+		return unreadable(rs.repo.Path, "Blob", real, err)
+	}
 	if err != nil {
 		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", real)
 	}

@@ -122,12 +122,20 @@ func ResolveRevision(repoPath, rev string) (string, error) {
 	if rev == "" {
 		rev = "main"
 	}
-	if data, err := os.ReadFile(filepath.Join(repoPath, "refs", filepath.FromSlash(rev))); err == nil {
-		h := string(data)
-		if st, err := os.Stat(filepath.Join(repoPath, "snapshots", h)); err == nil && st.IsDir() {
-			return h, nil
+	// A ref name is a path below refs/ and a ref's content a snapshot
+	// folder name: neither may climb out of its folder (a hostile ref
+	// holding "../../x" would make us verify files elsewhere).
+	if filepath.IsLocal(filepath.FromSlash(rev)) {
+		if data, err := os.ReadFile(filepath.Join(repoPath, "refs", filepath.FromSlash(rev))); err == nil {
+			h := string(data)
+			if !isFolderName(h) {
+				return "", fmt.Errorf("ref %q does not hold a revision hash: %q", rev, h)
+			}
+			if st, err := os.Stat(filepath.Join(repoPath, "snapshots", h)); err == nil && st.IsDir() {
+				return h, nil
+			}
+			return "", fmt.Errorf("ref %q points to %s, which is not in the cache", rev, strings.TrimSpace(h))
 		}
-		return "", fmt.Errorf("ref %q points to %s, which is not in the cache", rev, strings.TrimSpace(h))
 	}
 	entries, err := os.ReadDir(filepath.Join(repoPath, "snapshots"))
 	if err != nil {
@@ -155,6 +163,12 @@ func ResolveRevision(repoPath, rev string) (string, error) {
 		return entries[0].Name(), nil // no main ref but a single snapshot
 	}
 	return "", fmt.Errorf("revision %q not found", rev)
+}
+
+// isFolderName reports whether s names an entry of a folder: not empty,
+// not "." or "..", no separator.
+func isFolderName(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, `/\`+"\x00")
 }
 
 // Revision verifies snapshots/<commit> of the repo folder repoPath.
@@ -263,6 +277,8 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 	rep.Problems = append(rep.Problems, Problem{File: rel, Kind: kind, Blob: blob, Algorithm: algo, Expected: expected, Actual: actual, Size: h.size, ExpectedSize: expectedSize})
 }
 
+var errNotRegular = errors.New("not a regular file")
+
 // hash computes both hashes of a blob in one read.
 func (v *Verifier) hash(path string) blobHash {
 	if h, ok := v.hashes[path]; ok {
@@ -274,6 +290,13 @@ func (v *Verifier) hash(path string) blobHash {
 }
 
 func hashFile(path string) blobHash {
+	// Only regular files: a link to /dev/zero would be read forever, and
+	// opening a FIFO waits for a writer that never comes.
+	if st, err := os.Stat(path); err != nil {
+		return blobHash{err: err}
+	} else if !st.Mode().IsRegular() {
+		return blobHash{err: fmt.Errorf("%s: %w", path, errNotRegular)}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return blobHash{err: err}
@@ -282,6 +305,9 @@ func hashFile(path string) blobHash {
 	st, err := f.Stat()
 	if err != nil {
 		return blobHash{err: err}
+	}
+	if !st.Mode().IsRegular() {
+		return blobHash{err: fmt.Errorf("%s: %w", path, errNotRegular)}
 	}
 	s256 := sha256.New()
 	git := sha1.New()

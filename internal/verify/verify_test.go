@@ -208,6 +208,22 @@ func TestResolveRevision(t *testing.T) {
 			t.Errorf("ResolveRevision(%q) succeeded", rev)
 		}
 	}
+	// Hostile refs: their content is never used as a path, and a ref name
+	// from the command line never leaves refs/.
+	if err := os.MkdirAll(filepath.Join(repo, "snapshots", "..", "..", "elsewhere"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"up": "../../elsewhere", "abs": f.root, "dot": "..", "empty": ""} {
+		if err := os.WriteFile(filepath.Join(repo, "refs", name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ResolveRevision(repo, name); err == nil {
+			t.Errorf("ResolveRevision(ref %s holding %q) = %q", name, content, got)
+		}
+	}
+	if got, err := ResolveRevision(repo, "../refs/main"); err == nil {
+		t.Errorf("ResolveRevision(../refs/main) = %q", got)
+	}
 	targets, err := CacheTargets(f.root)
 	if err != nil || len(targets) != 1 || targets[0].Revision != commit {
 		t.Errorf("CacheTargets = %+v, %v", targets, err)

@@ -1,0 +1,61 @@
+package delete
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestTrashLinkRefused: when <cache>/.locks/.hfcache-trash (or .locks) is
+// a link to a folder elsewhere (planted by someone sharing the cache),
+// neither Recover nor Execute touches that folder: Recover would otherwise
+// remove every sub-folder without a journal, and Execute would move
+// snapshots there.
+func TestTrashLinkRefused(t *testing.T) {
+	for _, linked := range []string{".locks/" + trashDir, ".locks"} {
+		t.Run(linked, func(t *testing.T) {
+			dir, repo := repoTree(t)
+			victim := t.TempDir()
+			home := victim
+			if linked == ".locks" {
+				home = filepath.Join(victim, trashDir)
+			}
+			if err := os.MkdirAll(filepath.Join(home, "documents"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(home, "documents", "thesis.tex"), []byte("years"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(linked)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(victim, filepath.Join(dir, linked)); err != nil {
+				t.Fatal(err)
+			}
+			before := treeListing(victim)
+			if n := Recover(dir); n != 0 {
+				t.Errorf("Recover = %d", n)
+			}
+			// A partial deletion needs the trash: refused, with the reason.
+			res := Execute(PlanRevisions(mustScan(t, dir), []string{r2}), ExecOptions{})
+			if got := treeListing(victim); len(got) != len(before) {
+				t.Fatalf("folder behind the linked trash changed:\n%v\n--- was\n%v", got, before)
+			}
+			if res.OK() || len(res.Failures) != 1 || !errors.Is(res.Failures[0].Err, ErrLinkedTrash) {
+				t.Fatalf("res %+v", res)
+			}
+			if !exists(filepath.Join(repo, "snapshots", r2)) {
+				t.Error("revision removed without a usable trash")
+			}
+			// A whole repo is emptied in place instead.
+			res = Execute(PlanRevisions(mustScan(t, dir), []string{r1, r2}), ExecOptions{})
+			if !res.OK() || exists(repo) {
+				t.Fatalf("whole repo: %+v", res)
+			}
+			if got := treeListing(victim); len(got) != len(before) {
+				t.Fatalf("folder behind the linked trash changed:\n%v", got)
+			}
+		})
+	}
+}
