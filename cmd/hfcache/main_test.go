@@ -152,7 +152,7 @@ func TestScanCacheGolden(t *testing.T) {
 		{"scan-cache.nocolor", nil, []string{"NO_COLOR=1"}},
 		{"scan-cache-vvv.nocolor", []string{"-vvv"}, []string{"NO_COLOR=1"}},
 	}
-	for _, preset := range []string{"small", "corrupt", "windows", "empty"} {
+	for _, preset := range []string{"small", "corrupt", "windows", "empty", "large"} {
 		t.Run(preset, func(t *testing.T) {
 			run := cachetest.NewGoldenRun(t)
 			dir := run.BuildPreset(t, preset, time.Now())
