@@ -225,7 +225,7 @@ func runPrune(opts *PruneOptions) error {
 		files = append(files, b.Path)
 	}
 	if len(files) > 0 {
-		loose := delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})
+		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{})
 		if reportResult(o, loose) {
 			failed = true
 			looseFailed += len(loose.Failures) + len(loose.Locked)
@@ -244,7 +244,7 @@ func runPrune(opts *PruneOptions) error {
 		if err != nil || lock == nil {
 			continue // gone, or taken since the listing: leave it
 		}
-		if !reportResult(o, delete.RemoveLoose(cache.Path, []string{l}, delete.ExecOptions{})) {
+		if !reportResult(o, delete.RemoveLoose(cache, []string{l}, delete.ExecOptions{})) {
 			locksDeleted++
 		} else {
 			failed = true

@@ -81,6 +81,7 @@ var (
 	ErrLinkedParent = errors.New("a parent folder is a symbolic link")
 	ErrInUse        = errors.New("still used by a revision that is kept")
 	ErrLocked       = errors.New("locked by another process (download in progress?)")
+	ErrLockCheck    = errors.New("left alone: cannot check its download locks")
 	ErrRepoChanged  = errors.New("repo is no longer a valid cached repo")
 )
 
@@ -124,7 +125,7 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 		}
 		return res
 	}
-	res.Recovered = Recover(cacheDir)
+	res.Recovered = Recover(cacheDir, p.ScanOptions())
 	ex := &executor{cacheDir: cacheDir, opts: opts, res: res, plan: p}
 	defer ex.close()
 
@@ -238,6 +239,29 @@ func (ex *executor) operation() (*operation, error) {
 	return ex.op, nil
 }
 
+// holdRepo takes every download lock of a repo (see lockRepo) unless
+// ExecOptions.NoLock is set. When one is held by another process the repo
+// is listed in Locked and skipped; when the locks cannot be checked at all
+// (a lock file that is not a regular file, too many open files) the real
+// error is recorded as a failure of the repo. Either way ok is false and
+// the repo must be left alone.
+func (ex *executor) holdRepo(repoPath string) (locks repoLocks, ok bool) {
+	if ex.opts.NoLock {
+		return nil, true
+	}
+	locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
+	switch {
+	case err == nil:
+		return locks, true
+	case errors.Is(err, errWouldBlock):
+		ex.res.Locked = append(ex.res.Locked, repoPath)
+		ex.skip(KindRepo, repoPath, fmt.Errorf("%w: %s", ErrLocked, holder))
+	default:
+		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err))
+	}
+	return nil, false
+}
+
 // target deletes the selected revisions of one repo.
 func (ex *executor) target(t Target, owned *planSlice) {
 	repoPath := filepath.Clean(t.RepoPath)
@@ -248,22 +272,14 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	if _, err := os.Lstat(repoPath); errors.Is(err, fs.ErrNotExist) {
 		return // already gone
 	}
-	if !ex.opts.NoLock {
-		locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
-		if err != nil {
-			ex.res.Locked = append(ex.res.Locked, repoPath)
-			reason := fmt.Errorf("%w: %s", ErrLocked, holder)
-			if !errors.Is(err, errWouldBlock) {
-				reason = fmt.Errorf("%w: cannot check %s: %w", ErrLocked, holder, err)
-			}
-			ex.skip(KindRepo, repoPath, reason)
-			return
-		}
-		defer locks.release()
+	locks, ok := ex.holdRepo(repoPath)
+	if !ok {
+		return
 	}
+	defer locks.release()
 	// Re-validate against the disk: what does deleting these revisions
 	// mean now?
-	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
+	fresh, err := scan.ScanRepo(repoPath, ex.plan.ScanOptions())
 	if err != nil {
 		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
@@ -368,7 +384,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	// 3. Blobs no kept revision uses. After a failure, only those that no
 	// revision left on disk uses.
 	if failed {
-		blobs = unusedBlobs(repoPath, blobs)
+		blobs = unusedBlobs(repoPath, blobs, ex.plan.ScanOptions())
 	}
 	for _, b := range blobs {
 		if err := removeFile(repoPath, b); err != nil {
@@ -401,15 +417,12 @@ func windowsFilesSize(p *Plan, s string) int64 {
 
 // unusedBlobs keeps the blobs that no revision now on disk uses; none when
 // the repo cannot be read.
-func unusedBlobs(repoPath string, blobs []string) []string {
-	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
+func unusedBlobs(repoPath string, blobs []string, opts scan.Options) []string {
+	fresh, err := scan.ScanRepo(repoPath, opts)
 	if err != nil {
 		return nil
 	}
-	used := map[string]bool{}
-	for _, b := range fresh.Blobs {
-		used[b.Path] = true
-	}
+	used := scan.UsedBlobs(fresh)
 	var out []string
 	for _, b := range blobs {
 		if !used[b] {
@@ -683,8 +696,9 @@ func trashUsable(cacheDir string) error {
 // (killed midway): for each trash journal whose process is gone it removes
 // the blobs it names that no revision uses any more, then the trash. It
 // returns the number of journals completed. Journals of running processes
-// are left alone.
-func Recover(cacheDir string) int {
+// are left alone. Repos are read with the scanner rules opts (those of the
+// run that recovers: a repo those rules reject keeps its blobs).
+func Recover(cacheDir string, opts scan.Options) int {
 	root := filepath.Join(cacheDir, ".locks", trashDir)
 	if trashUsable(cacheDir) != nil {
 		return 0 // no trash, or a link to somewhere else: never touch it
@@ -702,7 +716,7 @@ func Recover(cacheDir string) int {
 			}
 			continue
 		}
-		if recoverJournal(cacheDir, root, name) {
+		if recoverJournal(cacheDir, root, name, opts) {
 			n++
 		}
 	}
@@ -710,7 +724,7 @@ func Recover(cacheDir string) int {
 	return n
 }
 
-func recoverJournal(cacheDir, root, name string) bool {
+func recoverJournal(cacheDir, root, name string, opts scan.Options) bool {
 	path := filepath.Join(root, name)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -737,15 +751,12 @@ func recoverJournal(cacheDir, root, name string) bool {
 		if err != nil {
 			return false // a download runs there: try again next time
 		}
-		fresh, err := scan.ScanRepo(repo, scan.Options{})
+		fresh, err := scan.ScanRepo(repo, opts)
 		if err != nil {
 			locks.release()
 			continue // gone or not valid: leave its blobs alone
 		}
-		used := map[string]bool{}
-		for _, b := range fresh.Blobs {
-			used[b.Path] = true
-		}
+		used := scan.UsedBlobs(fresh)
 		for _, b := range blobs {
 			if !used[b] {
 				_ = removeFile(repo, b)

@@ -375,7 +375,7 @@ func TestRecoverCompletesInterruptedRun(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "99-x.journal"), []byte(journal), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if n := Recover(dir); n != 1 {
+	if n := Recover(dir, scan.Options{}); n != 1 {
 		t.Fatalf("recovered %d", n)
 	}
 	if exists(filepath.Join(repo, "blobs", "only2")) || !exists(filepath.Join(repo, "blobs", "shared")) {
@@ -397,7 +397,7 @@ func TestRecoverCompletesInterruptedRun(t *testing.T) {
 	if err := lockFile(f); err != nil {
 		t.Fatal(err)
 	}
-	if n := Recover(dir); n != 0 || !exists(jp) {
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(jp) {
 		t.Error("live journal recovered")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // TestExecuteLockedRepo: while another open file holds a download lock of
@@ -141,7 +142,7 @@ func TestExecuteFailuresKeepCacheValid(t *testing.T) {
 			t.Fatalf("trash: %v", matches)
 		}
 		_ = exec.Command("chattr", "-i", matches[0]).Run()
-		Recover(dir)
+		Recover(dir, scan.Options{})
 		if exists(filepath.Join(dir, ".locks", trashDir)) {
 			t.Error("trash not cleared by Recover")
 		}
@@ -177,11 +178,11 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		t.Fatal(err)
 	}
-	if n := Recover(dir); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal replayed while a download holds the repo's lock")
 	}
 	f.Close()
-	if n := Recover(dir); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
+	if n := Recover(dir, scan.Options{}); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal not replayed once the lock is free")
 	}
 }

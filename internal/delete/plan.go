@@ -60,7 +60,15 @@ type Plan struct {
 	// SharedFreedSize is the part of ExpectedFreedSize that shared
 	// payloads make up (each counted once).
 	SharedFreedSize int64
+	// Modern is copied from the scanned cache (scan.Cache.Modern): the
+	// executor re-scans each repo with the rules the plan was made with,
+	// so a repo the hf 1.x verbs list (a snapshots/.DS_Store, say) is not
+	// refused as corrupted by the 0.21 rules.
+	Modern bool
 }
+
+// ScanOptions are the scanner rules of the plan's re-scans.
+func (p *Plan) ScanOptions() scan.Options { return scan.Options{Modern: p.Modern} }
 
 // Target is one affected repo of a plan.
 type Target struct {
@@ -91,7 +99,7 @@ func (p *Plan) NbRevisions() int {
 // Unlike upstream, files stored directly in a removed snapshot folder
 // (Windows-style caches) are not listed again as blobs: they go with it.
 func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
-	p := &Plan{CacheDir: c.Path}
+	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	wanted := map[string]bool{}
 	for _, h := range hashes {
 		wanted[h] = true
@@ -134,7 +142,7 @@ type RepoSelection struct {
 // revisions of other repos use (links across repos, shared payloads) are
 // accounted for against the whole of c, as PlanRevisions does.
 func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
-	p := &Plan{CacheDir: c.Path}
+	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	selected := map[*scan.Repo]map[*scan.Revision]bool{}
 	var order []*scan.Repo
 	for _, s := range sel {

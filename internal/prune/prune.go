@@ -73,20 +73,19 @@ func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 }
 
 // Orphans lists the regular files in each valid repo's blobs/ folder that
-// no snapshot uses (partial downloads, *.incomplete, are not orphans: they
+// no snapshot of any repo uses (partial downloads, *.incomplete, are not orphans: they
 // are Incomplete). A blob whose download lock is held right now is left
 // out: its download is finishing, and so are all the blobs of a repo in
 // which any download runs (a blob just moved into place has no snapshot
 // link yet). Repos the scanner rejected are skipped.
 func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	var out []scan.Blob
+	// A snapshot of any repo may link to the blob (a hand-made or copied
+	// cache links across repos): used is over the whole cache.
+	used := scan.UsedBlobs(c.Repos...)
 	for _, repo := range c.Repos {
 		if Busy(c.Path, repo.FolderName()) {
 			continue
-		}
-		used := make(map[string]bool, len(repo.Blobs))
-		for _, b := range repo.Blobs {
-			used[b.Path] = true
 		}
 		dir := filepath.Join(repo.Path, "blobs")
 		entries, err := os.ReadDir(dir)

@@ -33,6 +33,10 @@ type Cache struct {
 	// Warnings holds one *CorruptedError per repo that could not be read,
 	// sorted by message.
 	Warnings []*CorruptedError
+	// Modern is set when the cache was scanned with hf 1.x rules
+	// (Options.Modern): whatever re-scans one of its repos before
+	// changing it must apply the same rules.
+	Modern bool
 }
 
 // Repo is one cached repository (upstream CachedRepoInfo).
@@ -149,6 +153,23 @@ func (c *Cache) RevisionByHash(hash string) (*Repo, *Revision) {
 		}
 	}
 	return nil, nil
+}
+
+// UsedBlobs is the set of the resolved files (Blob.Path) that revisions of
+// the given repos use: the one definition of "used" for every deletion
+// that must spare what a snapshot links to.
+func UsedBlobs(repos ...*Repo) map[string]bool {
+	n := 0
+	for _, r := range repos {
+		n += len(r.Blobs)
+	}
+	used := make(map[string]bool, n)
+	for _, r := range repos {
+		for _, b := range r.Blobs {
+			used[b.Path] = true
+		}
+	}
+	return used
 }
 
 // NbRevisions counts the revisions of all repos.
