@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -184,5 +185,45 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 	f.Close()
 	if n := Recover(dir, scan.Options{}); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal not replayed once the lock is free")
+	}
+}
+
+// TestExecuteTooManyLockFiles: a repo with more lock files than the
+// open-file limit lets hfcache hold at once is left alone and the real
+// cause is reported as a failure, not blamed on a download.
+func TestExecuteTooManyLockFiles(t *testing.T) {
+	dir, repo := repoTree(t)
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 400 {
+		if err := os.WriteFile(filepath.Join(lockDir, strconv.Itoa(i)+".lock"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan := PlanRevisions(mustScan(t, dir), []string{r1})
+	var orig syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	low := orig
+	low.Cur = 200
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+		t.Skipf("cannot lower the open-file limit: %v", err)
+	}
+	res := Execute(plan, ExecOptions{})
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Locked) != 0 || len(res.Failures) != 1 {
+		t.Fatalf("locked %v, failures %v: want one failure, no lock held by another process", res.Locked, res.Failures)
+	}
+	err := res.Failures[0].Err
+	if !errors.Is(err, ErrLockCheck) || !errors.Is(err, syscall.EMFILE) || !strings.Contains(err.Error(), "ulimit -n") {
+		t.Errorf("failure %v", err)
+	}
+	if !exists(filepath.Join(repo, "snapshots", r1)) {
+		t.Error("repo changed without holding its locks")
 	}
 }

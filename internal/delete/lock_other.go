@@ -16,5 +16,8 @@ func tryLockFile(*os.File) error { return nil }
 // errWouldBlock never happens where flock does not exist.
 var errWouldBlock = errors.New("lock held")
 
+// errTooManyOpen stands for the open-file limit (never reached here).
+var errTooManyOpen = errors.New("too many open files")
+
 // openLock opens a lock file read-only.
 func openLock(path string) (*os.File, error) { return os.Open(path) }

@@ -34,6 +34,10 @@ func tryLockFile(f *os.File) error {
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK
 
+// errTooManyOpen is what opening a lock file returns at the open-file
+// limit.
+var errTooManyOpen error = syscall.EMFILE
+
 // openLock opens a lock file read-only without blocking (a FIFO planted
 // under a lock's name must not hang the deletion) and checks that it is a
 // regular file.

@@ -2,6 +2,7 @@ package delete
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,7 +26,11 @@ func (l repoLocks) release() {
 // files <cache>/.locks/<repo folder>/*.lock that huggingface_hub's
 // downloader flocks for the whole download of a blob. When another process
 // holds one of them, nothing is held and the busy lock's path is returned
-// with an error. Lock files are opened read-only and never created, so a
+// with an error wrapping errWouldBlock; any other error (a lock that is not
+// a regular file, more lock files than the open-file limit: each is held
+// through its own open file) is returned as is. Go raises the soft
+// open-file limit to the hard one at start-up on Unix, so only the hard
+// limit bounds the number of lock files per repo. Lock files are opened read-only and never created, so a
 // cache without them is left exactly as it was.
 func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 	dir := filepath.Join(cacheDir, ".locks", folder)
@@ -54,6 +59,12 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 				continue
 			}
 			held.release()
+			if errors.Is(err, errTooManyOpen) {
+				// Every lock is held for the whole change (a download
+				// may start on any of them): a repo with more lock files
+				// than the open-file limit allows cannot be changed.
+				err = fmt.Errorf("%w: its %d lock files are held at once; raise the open-file limit (ulimit -n)", err, len(names))
+			}
 			return nil, p, err
 		}
 		if err := tryLockFile(f); err != nil {
