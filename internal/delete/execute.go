@@ -575,21 +575,11 @@ func startOperation(cacheDir string) (*operation, error) {
 		return nil, fmt.Errorf("create trash: %s %w", locksDir, ErrLinkedTrash)
 	}
 	op.root = filepath.Join(locksDir, trashDir)
-	if err := os.MkdirAll(op.root, 0o755); err != nil {
-		return nil, fmt.Errorf("create trash: %w", err)
-	}
-	if err := trashUsable(cacheDir); err != nil {
-		return nil, fmt.Errorf("create trash: %w", err)
-	}
 	id := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	op.journalPath = filepath.Join(op.root, id+".journal")
-	f, err := os.OpenFile(op.journalPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := createJournal(cacheDir, op.root, op.journalPath)
 	if err != nil {
-		return nil, fmt.Errorf("create trash journal: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("lock trash journal: %w", err)
+		return nil, err
 	}
 	op.journalFile = f
 	op.dir = filepath.Join(op.root, id)
@@ -599,6 +589,50 @@ func startOperation(cacheDir string) (*operation, error) {
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
 	return op, nil
+}
+
+// journalCreated, when set (tests), is called with the path of the new
+// journal file right after it is created, before it is locked.
+var journalCreated func(path string)
+
+// createJournal creates the trash root and, locked, the journal at path. A
+// concurrent Recover treats an unlocked *.journal as the leftover of a dead
+// process and removes it with the trash root, so the journal is created and
+// locked under a temporary name (path + ".tmp", which Recover removes
+// only when it is old and unlocked) and only then renamed into place. Recover may also remove
+// the empty trash root between its creation and the journal's: that is
+// retried.
+func createJournal(cacheDir, root, path string) (*os.File, error) {
+	tmp := path + ".tmp"
+	for attempt := 0; ; attempt++ {
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			return nil, fmt.Errorf("create trash: %w", err)
+		}
+		if err := trashUsable(cacheDir); err != nil {
+			return nil, fmt.Errorf("create trash: %w", err)
+		}
+		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
+			continue // the root was removed by a concurrent Recover
+		}
+		if err != nil {
+			return nil, fmt.Errorf("create trash journal: %w", err)
+		}
+		if journalCreated != nil {
+			journalCreated(tmp)
+		}
+		if err := lockFile(f); err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+			return nil, fmt.Errorf("lock trash journal: %w", err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+			return nil, fmt.Errorf("create trash journal: %w", err)
+		}
+		return f, nil
+	}
 }
 
 // journal records, before anything of the repo is removed, the blobs that
@@ -710,6 +744,10 @@ func Recover(cacheDir string, opts scan.Options) int {
 	n := 0
 	for _, e := range entries {
 		name := e.Name()
+		if strings.HasSuffix(name, ".journal.tmp") {
+			removeDeadJournal(filepath.Join(root, name))
+			continue
+		}
 		if !strings.HasSuffix(name, ".journal") {
 			if _, err := os.Lstat(filepath.Join(root, name+".journal")); errors.Is(err, fs.ErrNotExist) && e.IsDir() {
 				_ = os.RemoveAll(filepath.Join(root, name))
@@ -722,6 +760,30 @@ func Recover(cacheDir string, opts scan.Options) int {
 	}
 	_ = os.Remove(root)
 	return n
+}
+
+// deadJournalAge is how old an unlocked temporary journal must be before
+// Recover removes it: a young one may be between its creation and its
+// lock.
+const deadJournalAge = time.Hour
+
+// removeDeadJournal removes a journal still under its temporary name
+// whose process died before it was renamed into place (nothing was
+// journaled in it yet). One that is locked is being started, and so may
+// be a recent one that is not locked yet: only old ones go.
+func removeDeadJournal(path string) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || time.Since(st.ModTime()) < deadJournalAge {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return
+	}
+	defer func() { _ = f.Close() }()
+	if tryLockFile(f) == nil {
+		_ = os.Remove(path)
+	}
 }
 
 func recoverJournal(cacheDir, root, name string, opts scan.Options) bool {

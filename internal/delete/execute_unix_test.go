@@ -227,3 +227,47 @@ func TestExecuteTooManyLockFiles(t *testing.T) {
 		t.Error("repo changed without holding its locks")
 	}
 }
+
+// TestJournalStartRace: a Recover that runs while an operation is
+// creating its journal (between the creation of the file and its lock)
+// must not take it for the leftover of a dead run and remove it, nor the
+// trash root: the journal becomes visible only once locked.
+func TestJournalStartRace(t *testing.T) {
+	dir, _ := repoTree(t)
+	recovered := -1
+	journalCreated = func(string) { recovered = Recover(dir, scan.Options{}) }
+	t.Cleanup(func() { journalCreated = nil })
+	op, err := startOperation(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.finish()
+	if recovered != 0 {
+		t.Errorf("Recover during the start completed %d journal(s)", recovered)
+	}
+	if !exists(op.journalPath) || !exists(op.dir) {
+		t.Fatalf("journal %v, trash folder %v after a concurrent Recover", exists(op.journalPath), exists(op.dir))
+	}
+	if err := op.journal(filepath.Join(dir, "models--acme--m"), []string{filepath.Join(dir, "models--acme--m", "blobs", "only1")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(op.journalPath) {
+		t.Errorf("Recover took the running operation's journal (%d)", n)
+	}
+	// A temporary journal whose process died long ago is cleaned up; a
+	// recent one may be about to be locked.
+	dead, young := filepath.Join(op.root, "1-dead.journal.tmp"), filepath.Join(op.root, "2-young.journal.tmp")
+	for _, p := range []string{dead, young} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * deadJournalAge)
+	if err := os.Chtimes(dead, old, old); err != nil {
+		t.Fatal(err)
+	}
+	Recover(dir, scan.Options{})
+	if exists(dead) || !exists(young) {
+		t.Errorf("dead temporary journal left %v, young one removed %v", exists(dead), !exists(young))
+	}
+}
