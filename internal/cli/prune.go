@@ -45,7 +45,13 @@ Beyond upstream, and only when asked:
                  interrupted downloads or deletions); a blob whose download
                  lock is held is left alone; with a shared blob store, also
                  its payloads that no repo references any more
-  --locks        also remove lock files under .locks/ that no process holds
+  --locks        also remove lock files under .locks/ that no process holds,
+                 only for repos where no lock is held and no partial download
+                 (blobs/*.incomplete) is left. huggingface_hub never deletes
+                 its lock files: a process already waiting on one could lock
+                 the deleted file while another creates a new one, so two
+                 processes would think they hold the lock. Use it when no
+                 download runs.
 
 With --xet, prune clears the Xet cache instead of the hub cache: the chunk
 and shard caches of every endpoint folder under $HF_XET_CACHE (else
@@ -144,7 +150,7 @@ func runPrune(opts *PruneOptions) error {
 	}
 	var locks []string
 	if opts.Locks {
-		if locks, err = prune.StaleLocks(cache.Path); err != nil {
+		if locks, err = prune.StaleLocks(cache.Path, incomplete); err != nil {
 			return o.fail(fmt.Sprintf("list lock files: %v", err))
 		}
 	}
@@ -239,18 +245,14 @@ func runPrune(opts *PruneOptions) error {
 		failed = reportResult(o, delete.CollectShared(cache, paths, delete.ExecOptions{})) || failed
 	}
 	locksDeleted := 0
-	for _, l := range locks {
-		lock, err := prune.TryLock(l)
-		if err != nil || lock == nil {
-			continue // gone, or taken since the listing: leave it
-		}
-		if !reportResult(o, delete.RemoveLoose(cache, []string{l}, delete.ExecOptions{})) {
-			locksDeleted++
-		} else {
+	if len(locks) > 0 {
+		// A lock taken since the listing keeps its repo's lock files
+		// (reported as kept, not as a failure).
+		res := delete.RemoveLoose(cache, locks, delete.ExecOptions{OnRemove: func(delete.Kind, string) { locksDeleted++ }})
+		if reportResult(o, res) {
 			failed = true
-			looseFailed++
+			looseFailed += len(res.Failures)
 		}
-		_ = lock.Close()
 	}
 	if failed {
 		extra := ""

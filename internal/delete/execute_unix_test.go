@@ -271,3 +271,60 @@ func TestJournalStartRace(t *testing.T) {
 		t.Errorf("dead temporary journal left %v, young one removed %v", exists(dead), !exists(young))
 	}
 }
+
+// TestRemoveLooseLockFiles: a lock file goes only when no lock of its
+// repo is held by another process and the repo has no partial download,
+// checked at removal time (not only when prune listed it).
+func TestRemoveLooseLockFiles(t *testing.T) {
+	tests := []struct {
+		name       string
+		holdOther  bool
+		incomplete bool
+		want       error // nil: removed
+	}{
+		{name: "quiet repo"},
+		{name: "other lock held", holdOther: true, want: ErrRepoLockHeld},
+		{name: "partial download", incomplete: true, want: ErrPartialPresent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, repo := repoTree(t)
+			c := mustScan(t, dir)
+			lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+			if err := os.MkdirAll(lockDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			stale, other := filepath.Join(lockDir, "only1.lock"), filepath.Join(lockDir, "only2.lock")
+			for _, p := range []string{stale, other} {
+				if err := os.WriteFile(p, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.holdOther {
+				f, err := os.Open(other)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.incomplete {
+				if err := os.WriteFile(filepath.Join(repo, "blobs", "only3.incomplete"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := RemoveLoose(c, []string{stale}, ExecOptions{})
+			if tt.want == nil {
+				if exists(stale) || res.Removed != 1 || !res.OK() {
+					t.Fatalf("not removed: %+v", res)
+				}
+				return
+			}
+			if !exists(stale) || !errors.Is(skippedFor(res, stale), tt.want) || !res.OK() {
+				t.Errorf("exists %v, skip %v, want %v kept without failure", exists(stale), skippedFor(res, stale), tt.want)
+			}
+		})
+	}
+}

@@ -30,6 +30,9 @@ func tryLockFile(f *os.File) error {
 	}
 }
 
+// locksCheckable says whether tryLockFile can tell a held lock.
+const locksCheckable = true
+
 // errWouldBlock is what tryLockFile returns when another process holds
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK

@@ -76,3 +76,40 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 	}
 	return held, "", nil
 }
+
+// LockHeld reports whether another process holds the download lock at path
+// (a missing file is not held). A lock that cannot be checked (not a
+// regular file, unreadable, or no flock on this platform) counts as held,
+// with the error when there is one: when unsure, leave alone.
+func LockHeld(path string) (bool, error) {
+	f, err := openLock(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return true, fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	if !locksCheckable {
+		return true, nil
+	}
+	if err := tryLockFile(f); err != nil {
+		if errors.Is(err, errWouldBlock) {
+			return true, nil
+		}
+		return true, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return false, nil
+}
+
+// RepoBusy reports whether a download of the repo folder may be running:
+// another process holds one of its download locks, or they cannot be
+// checked (see lockRepo).
+func RepoBusy(cacheDir, folder string) bool {
+	held, _, err := lockRepo(cacheDir, folder)
+	if err != nil {
+		return true
+	}
+	defer held.release()
+	return !locksCheckable && len(held) > 0
+}

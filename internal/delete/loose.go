@@ -3,9 +3,11 @@ package delete
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -26,8 +28,7 @@ const KindLock Kind = "lock"
 // process holds is kept and listed in Locked), after reading the repo again
 // with c's scanner rules: a blob a snapshot uses now (a download that found
 // it in place links it without taking its lock) is kept, with ErrInUse.
-// Lock files are removed without taking the repo's locks: the caller holds
-// the lock of each one it removes.
+// Lock files are removed only under the conditions of locksOfRepo.
 func RemoveLoose(c *scan.Cache, paths []string, opts ExecOptions) *Result {
 	res := &Result{}
 	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res}
@@ -59,10 +60,75 @@ func RemoveLoose(c *scan.Cache, paths []string, opts ExecOptions) *Result {
 	for _, repo := range repos {
 		ex.looseOfRepo(repo, byRepo[repo], used, scan.Options{Modern: c.Modern})
 	}
+	lockDirs := map[string][]string{}
 	for _, p := range locks {
-		ex.removeLooseFile(KindLock, filepath.Dir(p), p)
+		lockDirs[filepath.Dir(p)] = append(lockDirs[filepath.Dir(p)], p)
+	}
+	dirs := make([]string, 0, len(lockDirs))
+	for d := range lockDirs {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		ex.locksOfRepo(d, lockDirs[d])
 	}
 	return res
+}
+
+// Reasons a lock file was kept.
+var (
+	ErrRepoLockHeld   = errors.New("another lock of its repo is held (download in progress?)")
+	ErrPartialPresent = errors.New("its repo has a partial download (blobs/*.incomplete)")
+)
+
+// locksOfRepo removes lock files of one folder <cache>/.locks/<repo>,
+// holding every lock of that folder, and only when none is held by another
+// process and the repo has no partial download. Deleting a lock file is
+// never entirely safe (a process that opened it before may lock the
+// unlinked file while another creates a new one), so when anything of the
+// repo is in progress its lock files stay.
+func (ex *executor) locksOfRepo(dir string, files []string) {
+	held, holder, err := lockRepo(ex.cacheDir, filepath.Base(dir))
+	if err == nil && !locksCheckable && len(held) > 0 {
+		err = errWouldBlock
+	}
+	if err != nil {
+		held.release()
+		reason := fmt.Errorf("%w: %s", ErrRepoLockHeld, holder)
+		if !errors.Is(err, errWouldBlock) {
+			reason = fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err)
+		}
+		for _, p := range files {
+			ex.skip(KindLock, p, reason)
+		}
+		return
+	}
+	defer held.release()
+	if HasIncomplete(filepath.Join(ex.cacheDir, filepath.Base(dir)), nil) {
+		for _, p := range files {
+			ex.skip(KindLock, p, ErrPartialPresent)
+		}
+		return
+	}
+	for _, p := range files {
+		ex.removeLooseFile(KindLock, dir, p)
+	}
+}
+
+// HasIncomplete reports whether the repo folder holds a partial download
+// (blobs/*.incomplete) other than those in except; an unreadable blobs/
+// folder counts as holding one.
+func HasIncomplete(repoPath string, except map[string]bool) bool {
+	entries, err := os.ReadDir(filepath.Join(repoPath, "blobs"))
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".incomplete") && !except[filepath.Join(repoPath, "blobs", e.Name())] {
+			return true
+		}
+	}
+	return false
 }
 
 // looseOfRepo removes the loose files of one repo that neither used (the

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -57,12 +58,12 @@ func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
 // of a repo runs, all its partial downloads count as running.
 func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 	for _, repo := range c.Repos {
-		busy := len(repo.Incomplete) > 0 && Busy(c.Path, repo.FolderName())
+		busy := len(repo.Incomplete) > 0 && delete.RepoBusy(c.Path, repo.FolderName())
 		for _, b := range repo.Incomplete {
 			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
 			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
-			if held, _ := Held(lock); held || busy {
+			if held, _ := delete.LockHeld(lock); held || busy {
 				running = append(running, b)
 				continue
 			}
@@ -84,7 +85,7 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	// cache links across repos): used is over the whole cache.
 	used := scan.UsedBlobs(c.Repos...)
 	for _, repo := range c.Repos {
-		if Busy(c.Path, repo.FolderName()) {
+		if delete.RepoBusy(c.Path, repo.FolderName()) {
 			continue
 		}
 		dir := filepath.Join(repo.Path, "blobs")
@@ -106,7 +107,7 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 				continue
 			}
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), name+".lock")
-			if held, _ := Held(lock); held {
+			if held, _ := delete.LockHeld(lock); held {
 				continue
 			}
 			st, err := e.Info()
@@ -142,53 +143,40 @@ func LockFiles(cacheDir string) ([]string, error) {
 	return out, nil
 }
 
-// StaleLocks lists the lock files nobody holds right now.
-func StaleLocks(cacheDir string) ([]string, error) {
+// StaleLocks lists the lock files below <cache>/.locks nobody holds right
+// now. It is conservative: the lock files of a repo folder are listed only
+// when no lock of that repo is held (a process waiting for a held lock has
+// the file open, and could lock the file after it is unlinked while a
+// third process creates a new one: two holders) and the repo has no
+// partial download (blobs/*.incomplete, which a download resumes under
+// its lock) other than those in removing (the stale partial downloads the
+// same run removes first). Lock files elsewhere below .locks are never
+// listed.
+func StaleLocks(cacheDir string, removing []scan.Blob) ([]string, error) {
+	except := map[string]bool{}
+	for _, b := range removing {
+		except[b.Path] = true
+	}
 	files, err := LockFiles(cacheDir)
 	if err != nil {
 		return nil, err
 	}
+	quiet := map[string]bool{}
 	var out []string
 	for _, f := range files {
-		held, err := Held(f)
-		if err == nil && !held {
+		folderDir := filepath.Dir(f)
+		if filepath.Dir(folderDir) != filepath.Join(cacheDir, ".locks") {
+			continue
+		}
+		folder := filepath.Base(folderDir)
+		ok, seen := quiet[folder]
+		if !seen {
+			ok = !delete.RepoBusy(cacheDir, folder) && !delete.HasIncomplete(filepath.Join(cacheDir, folder), except)
+			quiet[folder] = ok
+		}
+		if ok {
 			out = append(out, f)
 		}
 	}
 	return out, nil
-}
-
-// Busy reports whether another process holds any download lock of the repo
-// folder (<cache>/.locks/<folder>/*.lock): a download is running there.
-func Busy(cacheDir, folder string) bool {
-	entries, err := os.ReadDir(filepath.Join(cacheDir, ".locks", folder))
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".lock") {
-			continue
-		}
-		if held, _ := Held(filepath.Join(cacheDir, ".locks", folder, e.Name())); held {
-			return true
-		}
-	}
-	return false
-}
-
-// Held reports whether another process holds a lock on path (a missing
-// file is not held). A lock that cannot be checked (not a regular file,
-// unreadable) counts as held, with the error: when unsure, leave alone.
-func Held(path string) (bool, error) {
-	l, err := TryLock(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return false, nil
-		}
-		return true, err // cannot tell: count it as held, leave things alone
-	}
-	if l == nil {
-		return true, nil
-	}
-	return false, l.Close()
 }
