@@ -219,19 +219,19 @@ func runPrune(opts *PruneOptions) error {
 
 	done := executeSelections(plan, sel)
 	failed := reportResult(o, done.res)
-	if !failed {
-		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(plan.ExpectedFreedSize+orphanSize))
-	}
+	// What was saved: the revisions as planned (as upstream counts them),
+	// plus each partial download, orphan blob and shared payload really
+	// removed (one kept because a snapshot uses it now is not counted).
+	saved := plan.ExpectedFreedSize
 	looseFailed := 0
+	sizes := map[string]int64{}
 	var files []string
-	for _, b := range incomplete {
+	for _, b := range append(append([]scan.Blob(nil), incomplete...), orphans...) {
 		files = append(files, b.Path)
-	}
-	for _, b := range orphans {
-		files = append(files, b.Path)
+		sizes[b.Path] = b.Size
 	}
 	if len(files) > 0 {
-		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{})
+		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{OnRemove: func(_ delete.Kind, p string) { saved += sizes[p] }})
 		if reportResult(o, loose) {
 			failed = true
 			looseFailed += len(loose.Failures) + len(loose.Locked)
@@ -242,7 +242,9 @@ func runPrune(opts *PruneOptions) error {
 		for i, b := range sharedOrphans {
 			paths[i] = b.Path
 		}
-		failed = reportResult(o, delete.CollectShared(cache, paths, delete.ExecOptions{})) || failed
+		collected := delete.CollectShared(cache, paths, delete.ExecOptions{})
+		saved += collected.FreedSize
+		failed = reportResult(o, collected) || failed
 	}
 	locksDeleted := 0
 	if len(locks) > 0 {
@@ -253,6 +255,9 @@ func runPrune(opts *PruneOptions) error {
 			failed = true
 			looseFailed += len(res.Failures)
 		}
+	}
+	if !failed {
+		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(saved))
 	}
 	if failed {
 		extra := ""
@@ -270,8 +275,8 @@ func runPrune(opts *PruneOptions) error {
 	if opts.Locks {
 		data[len(data)-1].Value = locksDeleted
 	}
-	data = append(data, render.KV{Key: "freed", Value: total})
-	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, total), data)
+	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
+	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
 	return nil
 }
 
