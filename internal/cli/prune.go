@@ -134,7 +134,7 @@ func runPrune(opts *PruneOptions) error {
 			return o.fail(fmt.Sprintf("list orphan blobs: %v", err))
 		}
 		for _, b := range all {
-			if insideAnyDir(b.Path, plan.Repos) {
+			if delete.InsideAny(b.Path, plan.Repos) {
 				continue // goes with its repo
 			}
 			orphans = append(orphans, b)
@@ -278,15 +278,6 @@ func runPrune(opts *PruneOptions) error {
 	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
 	return nil
-}
-
-func insideAnyDir(p string, dirs []string) bool {
-	for _, d := range dirs {
-		if delete.Inside(p, d) {
-			return true
-		}
-	}
-	return false
 }
 
 func relTo(base, p string) string {

@@ -162,13 +162,18 @@ func planParts(p *Plan) []planPart {
 	return []planPart{{KindRepo, p.Repos}, {KindSnapshot, p.Snapshots}, {KindRef, p.Refs}, {KindBlob, p.Blobs}}
 }
 
-// planSlice is the part of a plan that lies in one repo.
+// planSlice is the part of a plan that lies in one repo. Its refs are not
+// kept: the refs removed are those pointing to the removed snapshots when
+// the repo is read again.
 type planSlice struct {
-	repos, snapshots, refs, blobs map[string]bool
+	repos, snapshots, blobs map[string]bool
 }
 
 func (s *planSlice) add(kind Kind, path string) {
-	m := map[Kind]*map[string]bool{KindRepo: &s.repos, KindSnapshot: &s.snapshots, KindRef: &s.refs, KindBlob: &s.blobs}[kind]
+	m := map[Kind]*map[string]bool{KindRepo: &s.repos, KindSnapshot: &s.snapshots, KindBlob: &s.blobs}[kind]
+	if m == nil {
+		return
+	}
 	if *m == nil {
 		*m = map[string]bool{}
 	}

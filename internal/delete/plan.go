@@ -79,20 +79,6 @@ type Target struct {
 	Whole bool
 }
 
-// Empty reports whether the plan removes nothing.
-func (p *Plan) Empty() bool {
-	return len(p.Repos)+len(p.Snapshots)+len(p.Refs)+len(p.Blobs) == 0
-}
-
-// NbRevisions counts the revisions the plan deletes.
-func (p *Plan) NbRevisions() int {
-	n := 0
-	for _, t := range p.Targets {
-		n += len(t.Hashes)
-	}
-	return n
-}
-
 // PlanRevisions computes the plan for deleting the revisions with the given
 // hashes. Like upstream, a hash matches the first repo (in path order) that
 // has it; unknown hashes are listed in NotFound and otherwise ignored.
@@ -306,7 +292,7 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 				continue
 			}
 			p.ExpectedFreedSize += b.Size
-			if insideAny(b.Path, snapshots) {
+			if InsideAny(b.Path, snapshots) {
 				if p.SnapshotFileSizes == nil {
 					p.SnapshotFileSizes = map[string]int64{}
 				}
@@ -322,8 +308,8 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 	}
 }
 
-// insideAny reports whether path lies inside one of dirs.
-func insideAny(path string, dirs []string) bool {
+// InsideAny reports whether path lies inside one of dirs (see Inside).
+func InsideAny(path string, dirs []string) bool {
 	for _, d := range dirs {
 		if Inside(path, d) {
 			return true

@@ -143,18 +143,6 @@ func (e *CorruptedError) Error() string { return e.Msg }
 // that errors.Is(err, fs.ErrPermission) tells an unreadable folder.
 func (e *CorruptedError) Unwrap() error { return e.Err }
 
-// RevisionByHash finds a revision of any repo by its hash.
-func (c *Cache) RevisionByHash(hash string) (*Repo, *Revision) {
-	for _, repo := range c.Repos {
-		for _, rev := range repo.Revisions {
-			if rev.Hash == hash {
-				return repo, rev
-			}
-		}
-	}
-	return nil, nil
-}
-
 // UsedBlobs is the set of the resolved files (Blob.Path) that revisions of
 // the given repos use: the one definition of "used" for every deletion
 // that must spare what a snapshot links to.
