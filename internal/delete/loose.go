@@ -134,7 +134,7 @@ func HasIncomplete(repoPath string, except map[string]bool) bool {
 // looseOfRepo removes the loose files of one repo that neither used (the
 // blobs every revision of the scanned cache uses) nor a revision of the
 // repo as it is now uses, holding the repo's download locks.
-func (ex *executor) looseOfRepo(repo string, files []string, used map[string]bool, opts scan.Options) {
+func (ex *executor) looseOfRepo(repo string, files []string, used scan.BlobSet, opts scan.Options) {
 	held, ok := ex.holdRepo(repo)
 	if !ok {
 		for _, p := range files {
@@ -143,7 +143,7 @@ func (ex *executor) looseOfRepo(repo string, files []string, used map[string]boo
 		return
 	}
 	defer held.release()
-	now := map[string]bool{}
+	now := scan.BlobSet{}
 	if _, err := os.Lstat(repo); err == nil {
 		fresh, err := scan.ScanRepo(repo, opts)
 		if err != nil {
@@ -157,22 +157,12 @@ func (ex *executor) looseOfRepo(repo string, files []string, used map[string]boo
 		now = scan.UsedBlobs(fresh)
 	}
 	for _, p := range files {
-		if isUsed(p, used) || isUsed(p, now) {
+		if used.Uses(p) || now.Uses(p) {
 			ex.skip(KindBlob, p, ErrInUse)
 			continue
 		}
 		ex.removeLooseFile(KindBlob, repo, p)
 	}
-}
-
-// isUsed reports whether p, or the file it resolves to, is in used (the
-// scanner records resolved paths).
-func isUsed(p string, used map[string]bool) bool {
-	if used[p] {
-		return true
-	}
-	real, err := filepath.EvalSymlinks(p)
-	return err == nil && used[real]
 }
 
 func (ex *executor) removeLooseFile(kind Kind, container, p string) {

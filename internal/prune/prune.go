@@ -99,11 +99,7 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 		for _, e := range entries {
 			name := e.Name()
 			p := filepath.Join(dir, name)
-			if !e.Type().IsRegular() || strings.HasSuffix(name, ".incomplete") || used[p] {
-				continue
-			}
-			// The scanner records resolved paths: compare resolved too.
-			if real, err := filepath.EvalSymlinks(p); err == nil && used[real] {
+			if !e.Type().IsRegular() || strings.HasSuffix(name, ".incomplete") || used.Uses(p) {
 				continue
 			}
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), name+".lock")

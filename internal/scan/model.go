@@ -10,6 +10,7 @@
 package scan
 
 import (
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -143,21 +144,34 @@ func (e *CorruptedError) Error() string { return e.Msg }
 // that errors.Is(err, fs.ErrPermission) tells an unreadable folder.
 func (e *CorruptedError) Unwrap() error { return e.Err }
 
+// BlobSet is a set of resolved file paths (Blob.Path).
+type BlobSet map[string]bool
+
 // UsedBlobs is the set of the resolved files (Blob.Path) that revisions of
 // the given repos use: the one definition of "used" for every deletion
 // that must spare what a snapshot links to.
-func UsedBlobs(repos ...*Repo) map[string]bool {
+func UsedBlobs(repos ...*Repo) BlobSet {
 	n := 0
 	for _, r := range repos {
 		n += len(r.Blobs)
 	}
-	used := make(map[string]bool, n)
+	used := make(BlobSet, n)
 	for _, r := range repos {
 		for _, b := range r.Blobs {
 			used[b.Path] = true
 		}
 	}
 	return used
+}
+
+// Uses reports whether p, or the file its links resolve to, is in the set
+// (the scanner records resolved paths).
+func (s BlobSet) Uses(p string) bool {
+	if s[p] {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(p)
+	return err == nil && s[real]
 }
 
 // NbRevisions counts the revisions of all repos.
