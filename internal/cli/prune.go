@@ -162,23 +162,7 @@ func runPrune(opts *PruneOptions) error {
 	counts := countDeletions(sel)
 	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize)
 
-	var parts []string
-	if counts.totalRevs > 0 {
-		parts = append(parts, fmt.Sprintf("%d unreferenced revision(s)", counts.totalRevs))
-	}
-	if len(incomplete) > 0 {
-		parts = append(parts, fmt.Sprintf("%d incomplete download(s)", len(incomplete)))
-	}
-	if len(orphans) > 0 {
-		parts = append(parts, fmt.Sprintf("%d orphan blob(s)", len(orphans)))
-	}
-	if len(sharedOrphans) > 0 {
-		parts = append(parts, fmt.Sprintf("%d unused shared blob(s)", len(sharedOrphans)))
-	}
-	if len(locks) > 0 {
-		parts = append(parts, fmt.Sprintf("%d stale lock file(s)", len(locks)))
-	}
-	summary := strings.Join(parts, " and ")
+	summary := pruneSummary(counts.totalRevs, len(incomplete), len(orphans), len(sharedOrphans), len(locks))
 	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, total))
 	if len(sel) > 0 {
 		o.text(render.SelectedRevisions(sel))
@@ -193,22 +177,18 @@ func runPrune(opts *PruneOptions) error {
 		o.text("  - stale lock " + relTo(cache.Path, l))
 	}
 
-	extra := func(obj render.Object, orphansKey, locksKey string) render.Object {
-		if opts.Orphans {
-			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans) + len(sharedOrphans)})
-		}
-		if opts.Locks {
-			obj = append(obj, render.KV{Key: locksKey, Value: len(locks)})
-		}
-		return obj
-	}
 	if opts.DryRun {
 		data := render.Object{
 			{Key: "dry_run", Value: true},
 			{Key: "revisions", Value: counts.totalRevs},
 			{Key: "incomplete", Value: len(incomplete)},
 		}
-		data = extra(data, "orphans", "locks")
+		if opts.Orphans {
+			data = append(data, render.KV{Key: "orphans", Value: len(orphans) + len(sharedOrphans)})
+		}
+		if opts.Locks {
+			data = append(data, render.KV{Key: "locks", Value: len(locks)})
+		}
 		data = append(data, render.KV{Key: "size", Value: total})
 		o.result("Dry run: no files were deleted.", data)
 		return nil
@@ -225,18 +205,31 @@ func runPrune(opts *PruneOptions) error {
 	saved := plan.ExpectedFreedSize
 	looseFailed := 0
 	sizes := map[string]int64{}
+	partial := map[string]bool{}
 	var files []string
+	for _, b := range incomplete {
+		partial[b.Path] = true
+	}
 	for _, b := range append(append([]scan.Blob(nil), incomplete...), orphans...) {
 		files = append(files, b.Path)
 		sizes[b.Path] = b.Size
 	}
+	incompleteDeleted, orphansDeleted := 0, 0
 	if len(files) > 0 {
-		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{OnRemove: func(_ delete.Kind, p string) { saved += sizes[p] }})
+		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{OnRemove: func(_ delete.Kind, p string) {
+			saved += sizes[p]
+			if partial[p] {
+				incompleteDeleted++
+			} else {
+				orphansDeleted++
+			}
+		}})
 		if reportResult(o, loose) {
 			failed = true
 			looseFailed += len(loose.Failures) + len(loose.Locked)
 		}
 	}
+	sharedDeleted := 0
 	if len(sharedOrphans) > 0 {
 		paths := make([]string, len(sharedOrphans))
 		for i, b := range sharedOrphans {
@@ -244,6 +237,7 @@ func runPrune(opts *PruneOptions) error {
 		}
 		collected := delete.CollectShared(cache, paths, delete.ExecOptions{})
 		saved += collected.FreedSize
+		sharedDeleted = collected.Removed
 		failed = reportResult(o, collected) || failed
 	}
 	locksDeleted := 0
@@ -267,17 +261,46 @@ func runPrune(opts *PruneOptions) error {
 		return o.incomplete(done, extra)
 	}
 
+	// What is really gone: a blob kept because a snapshot uses it now, or
+	// a lock file whose repo got busy, is reported above and not counted.
 	data := render.Object{
 		{Key: "revisions_deleted", Value: counts.totalRevs},
-		{Key: "incomplete_deleted", Value: len(incomplete)},
+		{Key: "incomplete_deleted", Value: incompleteDeleted},
 	}
-	data = extra(data, "orphans_deleted", "locks_deleted")
+	if opts.Orphans {
+		data = append(data, render.KV{Key: "orphans_deleted", Value: orphansDeleted + sharedDeleted})
+	}
 	if opts.Locks {
-		data[len(data)-1].Value = locksDeleted
+		data = append(data, render.KV{Key: "locks_deleted", Value: locksDeleted})
 	}
 	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
+	summary = pruneSummary(counts.totalRevs, incompleteDeleted, orphansDeleted, sharedDeleted, locksDeleted)
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
 	return nil
+}
+
+// pruneSummary names what prune deletes ("2 unreferenced revision(s) and
+// 1 incomplete download(s)"), leaving out what is none.
+func pruneSummary(revs, incomplete, orphans, shared, locks int) string {
+	var parts []string
+	for _, p := range []struct {
+		n      int
+		format string
+	}{
+		{revs, "%d unreferenced revision(s)"},
+		{incomplete, "%d incomplete download(s)"},
+		{orphans, "%d orphan blob(s)"},
+		{shared, "%d unused shared blob(s)"},
+		{locks, "%d stale lock file(s)"},
+	} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf(p.format, p.n))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, " and ")
 }
 
 func relTo(base, p string) string {
