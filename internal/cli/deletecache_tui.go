@@ -12,8 +12,6 @@ import (
 	"github.com/hfcache/hfcache/internal/tui"
 )
 
-func init() { runTUISelection = runTUI }
-
 // runTUI runs the checklist of internal/tui on the terminal, then the
 // "Confirm deletion ?" step. What stays on the terminal afterwards is what
 // upstream prints before "Start deletion.":
