@@ -248,23 +248,26 @@ func (ex *executor) operation() (*operation, error) {
 // ExecOptions.NoLock is set. When one is held by another process the repo
 // is listed in Locked and skipped; when the locks cannot be checked at all
 // (a lock file that is not a regular file, too many open files) the real
-// error is recorded as a failure of the repo. Either way ok is false and
-// the repo must be left alone.
-func (ex *executor) holdRepo(repoPath string) (locks repoLocks, ok bool) {
+// error is recorded as a failure of the repo. Either way the reason is
+// returned and the repo must be left alone.
+func (ex *executor) holdRepo(repoPath string) (repoLocks, error) {
 	if ex.opts.NoLock {
-		return nil, true
+		return nil, nil
 	}
 	locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
 	switch {
 	case err == nil:
-		return locks, true
+		return locks, nil
 	case errors.Is(err, errWouldBlock):
+		reason := fmt.Errorf("%w: %s", ErrLocked, holder)
 		ex.res.Locked = append(ex.res.Locked, repoPath)
-		ex.skip(KindRepo, repoPath, fmt.Errorf("%w: %s", ErrLocked, holder))
+		ex.skip(KindRepo, repoPath, reason)
+		return nil, reason
 	default:
-		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err))
+		reason := fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err)
+		ex.fail(KindRepo, repoPath, reason)
+		return nil, reason
 	}
-	return nil, false
 }
 
 // target deletes the selected revisions of one repo.
@@ -277,8 +280,8 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	if _, err := os.Lstat(repoPath); errors.Is(err, fs.ErrNotExist) {
 		return // already gone
 	}
-	locks, ok := ex.holdRepo(repoPath)
-	if !ok {
+	locks, err := ex.holdRepo(repoPath)
+	if err != nil {
 		return
 	}
 	defer locks.release()

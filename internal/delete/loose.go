@@ -135,10 +135,10 @@ func HasIncomplete(repoPath string, except map[string]bool) bool {
 // blobs every revision of the scanned cache uses) nor a revision of the
 // repo as it is now uses, holding the repo's download locks.
 func (ex *executor) looseOfRepo(repo string, files []string, used scan.BlobSet, opts scan.Options) {
-	held, ok := ex.holdRepo(repo)
-	if !ok {
+	held, err := ex.holdRepo(repo)
+	if err != nil {
 		for _, p := range files {
-			ex.skip(KindBlob, p, ErrLocked)
+			ex.skip(KindBlob, p, err)
 		}
 		return
 	}
