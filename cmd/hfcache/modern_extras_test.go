@@ -149,15 +149,19 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 	}
 	startHolder(t, filepath.Join(locks, blobName("f")+".lock"))
 	startHolder(t, filepath.Join(locks, blobName("c")+".lock"))
+	// The lock files of a repo deleted since: nobody holds them.
+	gone := filepath.Join(root, ".locks", "models--acme--gone")
+	must(os.MkdirAll(gone, 0o755))
+	must(os.WriteFile(filepath.Join(gone, blobName("d")+".lock"), nil, 0o664))
 
-	// A download runs in the repo, so its partial downloads and orphan
-	// blobs are left alone (a blob just moved into place has no link yet);
-	// stale lock files nobody holds still go.
+	// A download runs in the repo, so its partial downloads, orphan blobs
+	// and even its unheld lock files are left alone (a blob just moved
+	// into place has no link yet; a process waiting on a lock file could
+	// lock it once unlinked); the lock files of a quiet repo go.
 	dry := runBinary(t, []string{"NO_COLOR=1"}, "", "prune", "--cache-dir", root, "--keep-last", "4", "--orphans", "--locks", "--dry-run")
-	wantDry := "About to delete 2 stale lock file(s) (0.0 total).\n" +
-		"  - stale lock .locks/" + repoFolder + "/" + blobName("a") + ".lock\n" +
-		"  - stale lock .locks/" + repoFolder + "/" + blobName("b") + ".lock\n" +
-		"✓ Dry run: no files were deleted.\n  dry_run: True\n  revisions: 0\n  incomplete: 0\n  orphans: 0\n  locks: 2\n  size: 0.0\n"
+	wantDry := "About to delete 1 stale lock file(s) (0.0 total).\n" +
+		"  - stale lock .locks/models--acme--gone/" + blobName("d") + ".lock\n" +
+		"✓ Dry run: no files were deleted.\n  dry_run: True\n  revisions: 0\n  incomplete: 0\n  orphans: 0\n  locks: 1\n  size: 0.0\n"
 	if dry.code != 0 || dry.stdout != wantDry || dry.stderr != "Warning: Skipping 2 incomplete download(s) still in progress.\n" {
 		t.Fatalf("dry run: exit %d\n%s\nwant\n%s\nstderr %s", dry.code, dry.stdout, wantDry, dry.stderr)
 	}
@@ -169,7 +173,7 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}
-	if want := `{"revisions_deleted": 0, "incomplete_deleted": 0, "orphans_deleted": 0, "locks_deleted": 2, "freed": "0.0"}` + "\n"; res.stdout != want {
+	if want := `{"revisions_deleted": 0, "incomplete_deleted": 0, "orphans_deleted": 0, "locks_deleted": 1, "freed": "0.0"}` + "\n"; res.stdout != want {
 		t.Errorf("stdout %q, want %q", res.stdout, want)
 	}
 	checks := map[string]bool{ // path -> should still exist
@@ -179,8 +183,9 @@ func TestPruneOrphansAndLocks(t *testing.T) {
 		filepath.Join(blobs, blobName("8")+".ffff0000.incomplete"): true, // download running
 		filepath.Join(blobs, blobName("a")):                        true, // used by a snapshot
 		filepath.Join(blobs, blobName("0")):                        true,
-		filepath.Join(locks, blobName("a")+".lock"):                false,
-		filepath.Join(locks, blobName("b")+".lock"):                false,
+		filepath.Join(locks, blobName("a")+".lock"):                true, // another lock of the repo is held
+		filepath.Join(locks, blobName("b")+".lock"):                true,
+		filepath.Join(gone, blobName("d")+".lock"):                 false,
 		filepath.Join(locks, blobName("c")+".lock"):                true, // held
 		filepath.Join(locks, blobName("f")+".lock"):                true, // held
 	}

@@ -283,8 +283,11 @@ func (d *deleteSession) confirm(message string, def bool) (bool, error) {
 	}
 }
 
-// readLine reads one answer like Python's input(): the line without its
-// end; end of input with nothing read is an error (a clean cancel).
+// readLine reads one answer: the line without its "\n" and, unlike
+// Python's input() (which keeps a "\r" on POSIX, so upstream rejects
+// "y\r"), without a trailing "\r" either: answers piped from a file with
+// Windows line ends are accepted. End of input with nothing read is an
+// error (a clean cancel).
 func (d *deleteSession) readLine() (string, error) {
 	line, err := d.in.ReadString('\n')
 	if err != nil && (!errors.Is(err, io.EOF) || line == "") {
@@ -351,8 +354,10 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 	return &ExitCodeError{Code: ExitError, Msg: "Error: deletion incomplete: " + strings.Join(parts, "; ") + "."}
 }
 
-// tempDir is Python's tempfile.gettempdir(): the first existing folder of
-// $TMPDIR, $TEMP, $TMP, /tmp, /var/tmp, /usr/tmp, the current folder.
+// tempDir is Python's tempfile.gettempdir(): the first folder of $TMPDIR,
+// $TEMP, $TMP, /tmp, /var/tmp, /usr/tmp and the current folder in which a
+// file can really be created (Python tries to write a file in each); the
+// current folder when none can.
 func tempDir(ios *iostreams.IOStreams) string {
 	var dirs []string
 	for _, k := range []string{"TMPDIR", "TEMP", "TMP"} {
@@ -361,15 +366,36 @@ func tempDir(ios *iostreams.IOStreams) string {
 		}
 	}
 	dirs = append(dirs, "/tmp", "/var/tmp", "/usr/tmp")
+	wd, wdErr := os.Getwd()
+	if wdErr == nil {
+		dirs = append(dirs, wd)
+	}
 	for _, d := range dirs {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
+		if writableDir(d) {
 			return d
 		}
 	}
-	if wd, err := os.Getwd(); err == nil {
+	if wdErr == nil {
 		return wd
 	}
 	return os.TempDir()
+}
+
+// writableDir reports whether a file can be created in dir (checked by
+// creating and removing one, as Python does: permission bits alone do not
+// tell about read-only mounts or ACLs).
+func writableDir(dir string) bool {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".hfcache-probe-")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	_ = f.Close()
+	_ = os.Remove(name)
+	return true
 }
 
 // writeReviewFile creates the review file like Python's

@@ -1,12 +1,6 @@
 package cli
 
-import (
-	"errors"
-
-	"github.com/hfcache/hfcache/internal/delete"
-	"github.com/hfcache/hfcache/internal/iostreams"
-	"github.com/hfcache/hfcache/internal/scan"
-)
+import "github.com/hfcache/hfcache/internal/delete"
 
 // TUISelection is what the interactive selection returns.
 type TUISelection struct {
@@ -20,8 +14,6 @@ type TUISelection struct {
 }
 
 // runTUISelection runs the full-screen checklist over the scanned cache in
-// the given sort order and returns the user's choice. deletecache_tui.go
-// sets it to the bubbletea checklist; tests replace it with a fixed choice.
-var runTUISelection = func(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
-	return TUISelection{}, errors.New("the interactive selection is not available yet; use --disable-tui")
-}
+// the given sort order and returns the user's choice: the bubbletea
+// checklist of deletecache_tui.go; tests replace it with a fixed choice.
+var runTUISelection = runTUI

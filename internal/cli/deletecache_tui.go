@@ -12,11 +12,6 @@ import (
 	"github.com/hfcache/hfcache/internal/tui"
 )
 
-func init() { runTUISelection = runTUI }
-
-// errNoTerminal is returned when the checklist cannot be shown.
-var errNoTerminal = errors.New("the interactive selection needs a terminal on stdin and stdout; use --disable-tui to review the revisions in a text file instead")
-
 // runTUI runs the checklist of internal/tui on the terminal, then the
 // "Confirm deletion ?" step. What stays on the terminal afterwards is what
 // upstream prints before "Start deletion.":
@@ -29,11 +24,9 @@ var errNoTerminal = errors.New("the interactive selection needs a terminal on st
 // every result that is not Confirmed, as upstream's run() does after both
 // its TUI and its --disable-tui review. ctrl+c at the confirmation returns
 // ErrInterrupted (upstream exits 130 there); ctrl+c or esc in the checklist
-// returns an empty, unconfirmed selection (upstream exits 0).
+// returns an empty, unconfirmed selection (upstream exits 0). The caller
+// (deleteSession.runTUI) has checked that stdin and stdout are terminals.
 func runTUI(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
-	if !ios.InTTY || !ios.OutTTY {
-		return TUISelection{}, errNoTerminal
-	}
 	w, h := ios.TermSize()
 	model := tui.New(cache, tui.Options{
 		SortKey:          sortKey,

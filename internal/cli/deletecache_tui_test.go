@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -9,15 +10,25 @@ import (
 )
 
 // TestRunTUINeedsTerminal: without a terminal on both stdin and stdout the
-// checklist is not started (upstream crashes there) and the error points to
-// --disable-tui.
+// checklist is not started (upstream crashes there), nothing is printed on
+// stdout, and the error (exit 1) points to --disable-tui and --plain.
 func TestRunTUINeedsTerminal(t *testing.T) {
 	for _, tc := range []struct{ in, out bool }{{false, false}, {true, false}, {false, true}} {
 		ios, _, out, _ := iostreams.Test()
 		ios.InTTY, ios.OutTTY = tc.in, tc.out
-		sel, err := runTUISelection(ios, &scan.Cache{}, "")
-		if !errors.Is(err, errNoTerminal) || sel.Confirmed || len(sel.Hashes) != 0 {
-			t.Errorf("in=%v out=%v: %+v, %v", tc.in, tc.out, sel, err)
+		started := false
+		stubTUI(t, func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
+			started = true
+			return TUISelection{}, nil
+		})
+		d := &deleteSession{ios: ios, cache: &scan.Cache{}}
+		err := d.runTUI("")
+		var exit *ExitCodeError
+		if !errors.As(err, &exit) || exit.Code != ExitError || !strings.Contains(exit.Msg, "--disable-tui") || !strings.Contains(exit.Msg, "--plain") {
+			t.Errorf("in=%v out=%v: %v", tc.in, tc.out, err)
+		}
+		if started {
+			t.Errorf("in=%v out=%v: the checklist was started", tc.in, tc.out)
 		}
 		if out.Len() != 0 {
 			t.Errorf("in=%v out=%v: printed %q", tc.in, tc.out, out.String())

@@ -96,11 +96,6 @@ func Run(args []string, ios *iostreams.IOStreams) int {
 	return exitCodeFor(err, ios, path)
 }
 
-// exitCode is exitCodeFor with the root command as the one that failed.
-func exitCode(err error, ios *iostreams.IOStreams) int {
-	return exitCodeFor(err, ios, "hfcache")
-}
-
 // exitCodeFor prints err (if any) and returns the exit code it maps to. A
 // usage error is followed by a pointer to the --help of cmdPath, the
 // command that failed.

@@ -177,7 +177,7 @@ func TestExitCodeMapping(t *testing.T) {
 // --help names the root.
 func TestExitCodeDefaultsToRoot(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
-	if code := exitCode(&UsageError{Err: errors.New("bad")}, ios); code != ExitUsage {
+	if code := exitCodeFor(&UsageError{Err: errors.New("bad")}, ios, "hfcache"); code != ExitUsage {
 		t.Errorf("code %d, want %d", code, ExitUsage)
 	}
 	if want := "Error: bad\nRun 'hfcache --help' for usage.\n"; errOut.String() != want {

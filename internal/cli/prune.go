@@ -45,7 +45,13 @@ Beyond upstream, and only when asked:
                  interrupted downloads or deletions); a blob whose download
                  lock is held is left alone; with a shared blob store, also
                  its payloads that no repo references any more
-  --locks        also remove lock files under .locks/ that no process holds
+  --locks        also remove lock files under .locks/ that no process holds,
+                 only for repos where no lock is held and no partial download
+                 (blobs/*.incomplete) is left. huggingface_hub never deletes
+                 its lock files: a process already waiting on one could lock
+                 the deleted file while another creates a new one, so two
+                 processes would think they hold the lock. Use it when no
+                 download runs.
 
 With --xet, prune clears the Xet cache instead of the hub cache: the chunk
 and shard caches of every endpoint folder under $HF_XET_CACHE (else
@@ -128,7 +134,7 @@ func runPrune(opts *PruneOptions) error {
 			return o.fail(fmt.Sprintf("list orphan blobs: %v", err))
 		}
 		for _, b := range all {
-			if insideAnyDir(b.Path, plan.Repos) {
+			if delete.InsideAny(b.Path, plan.Repos) {
 				continue // goes with its repo
 			}
 			orphans = append(orphans, b)
@@ -144,7 +150,7 @@ func runPrune(opts *PruneOptions) error {
 	}
 	var locks []string
 	if opts.Locks {
-		if locks, err = prune.StaleLocks(cache.Path); err != nil {
+		if locks, err = prune.StaleLocks(cache.Path, incomplete); err != nil {
 			return o.fail(fmt.Sprintf("list lock files: %v", err))
 		}
 	}
@@ -156,23 +162,7 @@ func runPrune(opts *PruneOptions) error {
 	counts := countDeletions(sel)
 	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize)
 
-	var parts []string
-	if counts.totalRevs > 0 {
-		parts = append(parts, fmt.Sprintf("%d unreferenced revision(s)", counts.totalRevs))
-	}
-	if len(incomplete) > 0 {
-		parts = append(parts, fmt.Sprintf("%d incomplete download(s)", len(incomplete)))
-	}
-	if len(orphans) > 0 {
-		parts = append(parts, fmt.Sprintf("%d orphan blob(s)", len(orphans)))
-	}
-	if len(sharedOrphans) > 0 {
-		parts = append(parts, fmt.Sprintf("%d unused shared blob(s)", len(sharedOrphans)))
-	}
-	if len(locks) > 0 {
-		parts = append(parts, fmt.Sprintf("%d stale lock file(s)", len(locks)))
-	}
-	summary := strings.Join(parts, " and ")
+	summary := pruneSummary(counts.totalRevs, len(incomplete), len(orphans), len(sharedOrphans), len(locks))
 	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, total))
 	if len(sel) > 0 {
 		o.text(render.SelectedRevisions(sel))
@@ -187,22 +177,18 @@ func runPrune(opts *PruneOptions) error {
 		o.text("  - stale lock " + relTo(cache.Path, l))
 	}
 
-	extra := func(obj render.Object, orphansKey, locksKey string) render.Object {
-		if opts.Orphans {
-			obj = append(obj, render.KV{Key: orphansKey, Value: len(orphans) + len(sharedOrphans)})
-		}
-		if opts.Locks {
-			obj = append(obj, render.KV{Key: locksKey, Value: len(locks)})
-		}
-		return obj
-	}
 	if opts.DryRun {
 		data := render.Object{
 			{Key: "dry_run", Value: true},
 			{Key: "revisions", Value: counts.totalRevs},
 			{Key: "incomplete", Value: len(incomplete)},
 		}
-		data = extra(data, "orphans", "locks")
+		if opts.Orphans {
+			data = append(data, render.KV{Key: "orphans", Value: len(orphans) + len(sharedOrphans)})
+		}
+		if opts.Locks {
+			data = append(data, render.KV{Key: "locks", Value: len(locks)})
+		}
 		data = append(data, render.KV{Key: "size", Value: total})
 		o.result("Dry run: no files were deleted.", data)
 		return nil
@@ -213,44 +199,59 @@ func runPrune(opts *PruneOptions) error {
 
 	done := executeSelections(plan, sel)
 	failed := reportResult(o, done.res)
-	if !failed {
-		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(plan.ExpectedFreedSize+orphanSize))
-	}
+	// What was saved: the revisions as planned (as upstream counts them),
+	// plus each partial download, orphan blob and shared payload really
+	// removed (one kept because a snapshot uses it now is not counted).
+	saved := plan.ExpectedFreedSize
 	looseFailed := 0
+	sizes := map[string]int64{}
+	partial := map[string]bool{}
 	var files []string
 	for _, b := range incomplete {
-		files = append(files, b.Path)
+		partial[b.Path] = true
 	}
-	for _, b := range orphans {
+	for _, b := range append(append([]scan.Blob(nil), incomplete...), orphans...) {
 		files = append(files, b.Path)
+		sizes[b.Path] = b.Size
 	}
+	incompleteDeleted, orphansDeleted := 0, 0
 	if len(files) > 0 {
-		loose := delete.RemoveLoose(cache.Path, files, delete.ExecOptions{})
+		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{OnRemove: func(_ delete.Kind, p string) {
+			saved += sizes[p]
+			if partial[p] {
+				incompleteDeleted++
+			} else {
+				orphansDeleted++
+			}
+		}})
 		if reportResult(o, loose) {
 			failed = true
 			looseFailed += len(loose.Failures) + len(loose.Locked)
 		}
 	}
+	sharedDeleted := 0
 	if len(sharedOrphans) > 0 {
 		paths := make([]string, len(sharedOrphans))
 		for i, b := range sharedOrphans {
 			paths[i] = b.Path
 		}
-		failed = reportResult(o, delete.CollectShared(cache, paths, delete.ExecOptions{})) || failed
+		collected := delete.CollectShared(cache, paths, delete.ExecOptions{})
+		saved += collected.FreedSize
+		sharedDeleted = collected.Removed
+		failed = reportResult(o, collected) || failed
 	}
 	locksDeleted := 0
-	for _, l := range locks {
-		lock, err := prune.TryLock(l)
-		if err != nil || lock == nil {
-			continue // gone, or taken since the listing: leave it
-		}
-		if !reportResult(o, delete.RemoveLoose(cache.Path, []string{l}, delete.ExecOptions{})) {
-			locksDeleted++
-		} else {
+	if len(locks) > 0 {
+		// A lock taken since the listing keeps its repo's lock files
+		// (reported as kept, not as a failure).
+		res := delete.RemoveLoose(cache, locks, delete.ExecOptions{OnRemove: func(delete.Kind, string) { locksDeleted++ }})
+		if reportResult(o, res) {
 			failed = true
-			looseFailed++
+			looseFailed += len(res.Failures)
 		}
-		_ = lock.Close()
+	}
+	if !failed {
+		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(saved))
 	}
 	if failed {
 		extra := ""
@@ -260,26 +261,46 @@ func runPrune(opts *PruneOptions) error {
 		return o.incomplete(done, extra)
 	}
 
+	// What is really gone: a blob kept because a snapshot uses it now, or
+	// a lock file whose repo got busy, is reported above and not counted.
 	data := render.Object{
 		{Key: "revisions_deleted", Value: counts.totalRevs},
-		{Key: "incomplete_deleted", Value: len(incomplete)},
+		{Key: "incomplete_deleted", Value: incompleteDeleted},
 	}
-	data = extra(data, "orphans_deleted", "locks_deleted")
+	if opts.Orphans {
+		data = append(data, render.KV{Key: "orphans_deleted", Value: orphansDeleted + sharedDeleted})
+	}
 	if opts.Locks {
-		data[len(data)-1].Value = locksDeleted
+		data = append(data, render.KV{Key: "locks_deleted", Value: locksDeleted})
 	}
-	data = append(data, render.KV{Key: "freed", Value: total})
-	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, total), data)
+	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
+	summary = pruneSummary(counts.totalRevs, incompleteDeleted, orphansDeleted, sharedDeleted, locksDeleted)
+	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
 	return nil
 }
 
-func insideAnyDir(p string, dirs []string) bool {
-	for _, d := range dirs {
-		if delete.Inside(p, d) {
-			return true
+// pruneSummary names what prune deletes ("2 unreferenced revision(s) and
+// 1 incomplete download(s)"), leaving out what is none.
+func pruneSummary(revs, incomplete, orphans, shared, locks int) string {
+	var parts []string
+	for _, p := range []struct {
+		n      int
+		format string
+	}{
+		{revs, "%d unreferenced revision(s)"},
+		{incomplete, "%d incomplete download(s)"},
+		{orphans, "%d orphan blob(s)"},
+		{shared, "%d unused shared blob(s)"},
+		{locks, "%d stale lock file(s)"},
+	} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf(p.format, p.n))
 		}
 	}
-	return false
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, " and ")
 }
 
 func relTo(base, p string) string {

@@ -90,7 +90,7 @@ func TestRunScanCacheErrors(t *testing.T) {
 	}
 
 	ios, _, out, errOut := iostreams.Test()
-	code := exitCode(runScanCache(&ScanCacheOptions{IO: ios, Dir: file}), ios)
+	code := exitCodeFor(runScanCache(&ScanCacheOptions{IO: ios, Dir: file}), ios, "hfcache")
 	if code != ExitError || out.Len() != 0 {
 		t.Errorf("file as dir: exit %d, stdout %q", code, out.String())
 	}

@@ -81,6 +81,7 @@ var (
 	ErrLinkedParent = errors.New("a parent folder is a symbolic link")
 	ErrInUse        = errors.New("still used by a revision that is kept")
 	ErrLocked       = errors.New("locked by another process (download in progress?)")
+	ErrLockCheck    = errors.New("left alone: cannot check its download locks")
 	ErrRepoChanged  = errors.New("repo is no longer a valid cached repo")
 )
 
@@ -124,7 +125,7 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 		}
 		return res
 	}
-	res.Recovered = Recover(cacheDir)
+	res.Recovered = Recover(cacheDir, p.ScanOptions())
 	ex := &executor{cacheDir: cacheDir, opts: opts, res: res, plan: p}
 	defer ex.close()
 
@@ -161,13 +162,18 @@ func planParts(p *Plan) []planPart {
 	return []planPart{{KindRepo, p.Repos}, {KindSnapshot, p.Snapshots}, {KindRef, p.Refs}, {KindBlob, p.Blobs}}
 }
 
-// planSlice is the part of a plan that lies in one repo.
+// planSlice is the part of a plan that lies in one repo. Its refs are not
+// kept: the refs removed are those pointing to the removed snapshots when
+// the repo is read again.
 type planSlice struct {
-	repos, snapshots, refs, blobs map[string]bool
+	repos, snapshots, blobs map[string]bool
 }
 
 func (s *planSlice) add(kind Kind, path string) {
-	m := map[Kind]*map[string]bool{KindRepo: &s.repos, KindSnapshot: &s.snapshots, KindRef: &s.refs, KindBlob: &s.blobs}[kind]
+	m := map[Kind]*map[string]bool{KindRepo: &s.repos, KindSnapshot: &s.snapshots, KindBlob: &s.blobs}[kind]
+	if m == nil {
+		return
+	}
 	if *m == nil {
 		*m = map[string]bool{}
 	}
@@ -238,6 +244,32 @@ func (ex *executor) operation() (*operation, error) {
 	return ex.op, nil
 }
 
+// holdRepo takes every download lock of a repo (see lockRepo) unless
+// ExecOptions.NoLock is set. When one is held by another process the repo
+// is listed in Locked and skipped; when the locks cannot be checked at all
+// (a lock file that is not a regular file, too many open files) the real
+// error is recorded as a failure of the repo. Either way the reason is
+// returned and the repo must be left alone.
+func (ex *executor) holdRepo(repoPath string) (repoLocks, error) {
+	if ex.opts.NoLock {
+		return nil, nil
+	}
+	locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
+	switch {
+	case err == nil:
+		return locks, nil
+	case errors.Is(err, errWouldBlock):
+		reason := fmt.Errorf("%w: %s", ErrLocked, holder)
+		ex.res.Locked = append(ex.res.Locked, repoPath)
+		ex.skip(KindRepo, repoPath, reason)
+		return nil, reason
+	default:
+		reason := fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err)
+		ex.fail(KindRepo, repoPath, reason)
+		return nil, reason
+	}
+}
+
 // target deletes the selected revisions of one repo.
 func (ex *executor) target(t Target, owned *planSlice) {
 	repoPath := filepath.Clean(t.RepoPath)
@@ -248,22 +280,14 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	if _, err := os.Lstat(repoPath); errors.Is(err, fs.ErrNotExist) {
 		return // already gone
 	}
-	if !ex.opts.NoLock {
-		locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
-		if err != nil {
-			ex.res.Locked = append(ex.res.Locked, repoPath)
-			reason := fmt.Errorf("%w: %s", ErrLocked, holder)
-			if !errors.Is(err, errWouldBlock) {
-				reason = fmt.Errorf("%w: cannot check %s: %w", ErrLocked, holder, err)
-			}
-			ex.skip(KindRepo, repoPath, reason)
-			return
-		}
-		defer locks.release()
+	locks, err := ex.holdRepo(repoPath)
+	if err != nil {
+		return
 	}
+	defer locks.release()
 	// Re-validate against the disk: what does deleting these revisions
 	// mean now?
-	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
+	fresh, err := scan.ScanRepo(repoPath, ex.plan.ScanOptions())
 	if err != nil {
 		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
@@ -368,7 +392,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	// 3. Blobs no kept revision uses. After a failure, only those that no
 	// revision left on disk uses.
 	if failed {
-		blobs = unusedBlobs(repoPath, blobs)
+		blobs = unusedBlobs(repoPath, blobs, ex.plan.ScanOptions())
 	}
 	for _, b := range blobs {
 		if err := removeFile(repoPath, b); err != nil {
@@ -401,15 +425,12 @@ func windowsFilesSize(p *Plan, s string) int64 {
 
 // unusedBlobs keeps the blobs that no revision now on disk uses; none when
 // the repo cannot be read.
-func unusedBlobs(repoPath string, blobs []string) []string {
-	fresh, err := scan.ScanRepo(repoPath, scan.Options{})
+func unusedBlobs(repoPath string, blobs []string, opts scan.Options) []string {
+	fresh, err := scan.ScanRepo(repoPath, opts)
 	if err != nil {
 		return nil
 	}
-	used := map[string]bool{}
-	for _, b := range fresh.Blobs {
-		used[b.Path] = true
-	}
+	used := scan.UsedBlobs(fresh)
 	var out []string
 	for _, b := range blobs {
 		if !used[b] {
@@ -562,21 +583,11 @@ func startOperation(cacheDir string) (*operation, error) {
 		return nil, fmt.Errorf("create trash: %s %w", locksDir, ErrLinkedTrash)
 	}
 	op.root = filepath.Join(locksDir, trashDir)
-	if err := os.MkdirAll(op.root, 0o755); err != nil {
-		return nil, fmt.Errorf("create trash: %w", err)
-	}
-	if err := trashUsable(cacheDir); err != nil {
-		return nil, fmt.Errorf("create trash: %w", err)
-	}
 	id := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	op.journalPath = filepath.Join(op.root, id+".journal")
-	f, err := os.OpenFile(op.journalPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := createJournal(cacheDir, op.root, op.journalPath)
 	if err != nil {
-		return nil, fmt.Errorf("create trash journal: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("lock trash journal: %w", err)
+		return nil, err
 	}
 	op.journalFile = f
 	op.dir = filepath.Join(op.root, id)
@@ -586,6 +597,50 @@ func startOperation(cacheDir string) (*operation, error) {
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
 	return op, nil
+}
+
+// journalCreated, when set (tests), is called with the path of the new
+// journal file right after it is created, before it is locked.
+var journalCreated func(path string)
+
+// createJournal creates the trash root and, locked, the journal at path. A
+// concurrent Recover treats an unlocked *.journal as the leftover of a dead
+// process and removes it with the trash root, so the journal is created and
+// locked under a temporary name (path + ".tmp", which Recover removes
+// only when it is old and unlocked) and only then renamed into place. Recover may also remove
+// the empty trash root between its creation and the journal's: that is
+// retried.
+func createJournal(cacheDir, root, path string) (*os.File, error) {
+	tmp := path + ".tmp"
+	for attempt := 0; ; attempt++ {
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			return nil, fmt.Errorf("create trash: %w", err)
+		}
+		if err := trashUsable(cacheDir); err != nil {
+			return nil, fmt.Errorf("create trash: %w", err)
+		}
+		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
+			continue // the root was removed by a concurrent Recover
+		}
+		if err != nil {
+			return nil, fmt.Errorf("create trash journal: %w", err)
+		}
+		if journalCreated != nil {
+			journalCreated(tmp)
+		}
+		if err := lockFile(f); err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+			return nil, fmt.Errorf("lock trash journal: %w", err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+			return nil, fmt.Errorf("create trash journal: %w", err)
+		}
+		return f, nil
+	}
 }
 
 // journal records, before anything of the repo is removed, the blobs that
@@ -683,8 +738,9 @@ func trashUsable(cacheDir string) error {
 // (killed midway): for each trash journal whose process is gone it removes
 // the blobs it names that no revision uses any more, then the trash. It
 // returns the number of journals completed. Journals of running processes
-// are left alone.
-func Recover(cacheDir string) int {
+// are left alone. Repos are read with the scanner rules opts (those of the
+// run that recovers: a repo those rules reject keeps its blobs).
+func Recover(cacheDir string, opts scan.Options) int {
 	root := filepath.Join(cacheDir, ".locks", trashDir)
 	if trashUsable(cacheDir) != nil {
 		return 0 // no trash, or a link to somewhere else: never touch it
@@ -696,13 +752,17 @@ func Recover(cacheDir string) int {
 	n := 0
 	for _, e := range entries {
 		name := e.Name()
+		if strings.HasSuffix(name, ".journal.tmp") {
+			removeDeadJournal(filepath.Join(root, name))
+			continue
+		}
 		if !strings.HasSuffix(name, ".journal") {
 			if _, err := os.Lstat(filepath.Join(root, name+".journal")); errors.Is(err, fs.ErrNotExist) && e.IsDir() {
 				_ = os.RemoveAll(filepath.Join(root, name))
 			}
 			continue
 		}
-		if recoverJournal(cacheDir, root, name) {
+		if recoverJournal(cacheDir, root, name, opts) {
 			n++
 		}
 	}
@@ -710,7 +770,31 @@ func Recover(cacheDir string) int {
 	return n
 }
 
-func recoverJournal(cacheDir, root, name string) bool {
+// deadJournalAge is how old an unlocked temporary journal must be before
+// Recover removes it: a young one may be between its creation and its
+// lock.
+const deadJournalAge = time.Hour
+
+// removeDeadJournal removes a journal still under its temporary name
+// whose process died before it was renamed into place (nothing was
+// journaled in it yet). One that is locked is being started, and so may
+// be a recent one that is not locked yet: only old ones go.
+func removeDeadJournal(path string) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || time.Since(st.ModTime()) < deadJournalAge {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return
+	}
+	defer func() { _ = f.Close() }()
+	if tryLockFile(f) == nil {
+		_ = os.Remove(path)
+	}
+}
+
+func recoverJournal(cacheDir, root, name string, opts scan.Options) bool {
 	path := filepath.Join(root, name)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -737,15 +821,12 @@ func recoverJournal(cacheDir, root, name string) bool {
 		if err != nil {
 			return false // a download runs there: try again next time
 		}
-		fresh, err := scan.ScanRepo(repo, scan.Options{})
+		fresh, err := scan.ScanRepo(repo, opts)
 		if err != nil {
 			locks.release()
 			continue // gone or not valid: leave its blobs alone
 		}
-		used := map[string]bool{}
-		for _, b := range fresh.Blobs {
-			used[b.Path] = true
-		}
+		used := scan.UsedBlobs(fresh)
 		for _, b := range blobs {
 			if !used[b] {
 				_ = removeFile(repo, b)

@@ -7,12 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // TestExecuteLockedRepo: while another open file holds a download lock of
@@ -141,7 +143,7 @@ func TestExecuteFailuresKeepCacheValid(t *testing.T) {
 			t.Fatalf("trash: %v", matches)
 		}
 		_ = exec.Command("chattr", "-i", matches[0]).Run()
-		Recover(dir)
+		Recover(dir, scan.Options{})
 		if exists(filepath.Join(dir, ".locks", trashDir)) {
 			t.Error("trash not cleared by Recover")
 		}
@@ -177,11 +179,152 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		t.Fatal(err)
 	}
-	if n := Recover(dir); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal replayed while a download holds the repo's lock")
 	}
 	f.Close()
-	if n := Recover(dir); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
+	if n := Recover(dir, scan.Options{}); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal not replayed once the lock is free")
+	}
+}
+
+// TestExecuteTooManyLockFiles: a repo with more lock files than the
+// open-file limit lets hfcache hold at once is left alone and the real
+// cause is reported as a failure, not blamed on a download.
+func TestExecuteTooManyLockFiles(t *testing.T) {
+	dir, repo := repoTree(t)
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 400 {
+		if err := os.WriteFile(filepath.Join(lockDir, strconv.Itoa(i)+".lock"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan := PlanRevisions(mustScan(t, dir), []string{r1})
+	var orig syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	low := orig
+	low.Cur = 200
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+		t.Skipf("cannot lower the open-file limit: %v", err)
+	}
+	res := Execute(plan, ExecOptions{})
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Locked) != 0 || len(res.Failures) != 1 {
+		t.Fatalf("locked %v, failures %v: want one failure, no lock held by another process", res.Locked, res.Failures)
+	}
+	err := res.Failures[0].Err
+	if !errors.Is(err, ErrLockCheck) || !errors.Is(err, syscall.EMFILE) || !strings.Contains(err.Error(), "ulimit -n") {
+		t.Errorf("failure %v", err)
+	}
+	if !exists(filepath.Join(repo, "snapshots", r1)) {
+		t.Error("repo changed without holding its locks")
+	}
+}
+
+// TestJournalStartRace: a Recover that runs while an operation is
+// creating its journal (between the creation of the file and its lock)
+// must not take it for the leftover of a dead run and remove it, nor the
+// trash root: the journal becomes visible only once locked.
+func TestJournalStartRace(t *testing.T) {
+	dir, _ := repoTree(t)
+	recovered := -1
+	journalCreated = func(string) { recovered = Recover(dir, scan.Options{}) }
+	t.Cleanup(func() { journalCreated = nil })
+	op, err := startOperation(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.finish()
+	if recovered != 0 {
+		t.Errorf("Recover during the start completed %d journal(s)", recovered)
+	}
+	if !exists(op.journalPath) || !exists(op.dir) {
+		t.Fatalf("journal %v, trash folder %v after a concurrent Recover", exists(op.journalPath), exists(op.dir))
+	}
+	if err := op.journal(filepath.Join(dir, "models--acme--m"), []string{filepath.Join(dir, "models--acme--m", "blobs", "only1")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(op.journalPath) {
+		t.Errorf("Recover took the running operation's journal (%d)", n)
+	}
+	// A temporary journal whose process died long ago is cleaned up; a
+	// recent one may be about to be locked.
+	dead, young := filepath.Join(op.root, "1-dead.journal.tmp"), filepath.Join(op.root, "2-young.journal.tmp")
+	for _, p := range []string{dead, young} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * deadJournalAge)
+	if err := os.Chtimes(dead, old, old); err != nil {
+		t.Fatal(err)
+	}
+	Recover(dir, scan.Options{})
+	if exists(dead) || !exists(young) {
+		t.Errorf("dead temporary journal left %v, young one removed %v", exists(dead), !exists(young))
+	}
+}
+
+// TestRemoveLooseLockFiles: a lock file goes only when no lock of its
+// repo is held by another process and the repo has no partial download,
+// checked at removal time (not only when prune listed it).
+func TestRemoveLooseLockFiles(t *testing.T) {
+	tests := []struct {
+		name       string
+		holdOther  bool
+		incomplete bool
+		want       error // nil: removed
+	}{
+		{name: "quiet repo"},
+		{name: "other lock held", holdOther: true, want: ErrRepoLockHeld},
+		{name: "partial download", incomplete: true, want: ErrPartialPresent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, repo := repoTree(t)
+			c := mustScan(t, dir)
+			lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+			if err := os.MkdirAll(lockDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			stale, other := filepath.Join(lockDir, "only1.lock"), filepath.Join(lockDir, "only2.lock")
+			for _, p := range []string{stale, other} {
+				if err := os.WriteFile(p, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.holdOther {
+				f, err := os.Open(other)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.incomplete {
+				if err := os.WriteFile(filepath.Join(repo, "blobs", "only3.incomplete"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := RemoveLoose(c, []string{stale}, ExecOptions{})
+			if tt.want == nil {
+				if exists(stale) || res.Removed != 1 || !res.OK() {
+					t.Fatalf("not removed: %+v", res)
+				}
+				return
+			}
+			if !exists(stale) || !errors.Is(skippedFor(res, stale), tt.want) || !res.OK() {
+				t.Errorf("exists %v, skip %v, want %v kept without failure", exists(stale), skippedFor(res, stale), tt.want)
+			}
+		})
 	}
 }

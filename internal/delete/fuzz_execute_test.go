@@ -171,7 +171,7 @@ func FuzzExecuteHostile(f *testing.F) {
 				if selected[rev.Hash] {
 					continue
 				}
-				_, now := after.RevisionByHash(rev.Hash)
+				now := revisionIn(after, repo.Path, rev.Hash)
 				if now == nil || now.NbFiles != rev.NbFiles || now.Size != rev.Size {
 					t.Fatalf("kept revision %s of %s damaged", rev.Hash, repo.Path)
 				}

@@ -30,9 +30,16 @@ func tryLockFile(f *os.File) error {
 	}
 }
 
+// locksCheckable says whether tryLockFile can tell a held lock.
+const locksCheckable = true
+
 // errWouldBlock is what tryLockFile returns when another process holds
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK
+
+// errTooManyOpen is what opening a lock file returns at the open-file
+// limit.
+var errTooManyOpen error = syscall.EMFILE
 
 // openLock opens a lock file read-only without blocking (a FIFO planted
 // under a lock's name must not hang the deletion) and checks that it is a

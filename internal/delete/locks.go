@@ -2,6 +2,7 @@ package delete
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,7 +26,11 @@ func (l repoLocks) release() {
 // files <cache>/.locks/<repo folder>/*.lock that huggingface_hub's
 // downloader flocks for the whole download of a blob. When another process
 // holds one of them, nothing is held and the busy lock's path is returned
-// with an error. Lock files are opened read-only and never created, so a
+// with an error wrapping errWouldBlock; any other error (a lock that is not
+// a regular file, more lock files than the open-file limit: each is held
+// through its own open file) is returned as is. Go raises the soft
+// open-file limit to the hard one at start-up on Unix, so only the hard
+// limit bounds the number of lock files per repo. Lock files are opened read-only and never created, so a
 // cache without them is left exactly as it was.
 func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 	dir := filepath.Join(cacheDir, ".locks", folder)
@@ -54,6 +59,12 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 				continue
 			}
 			held.release()
+			if errors.Is(err, errTooManyOpen) {
+				// Every lock is held for the whole change (a download
+				// may start on any of them): a repo with more lock files
+				// than the open-file limit allows cannot be changed.
+				err = fmt.Errorf("%w: its %d lock files are held at once; raise the open-file limit (ulimit -n)", err, len(names))
+			}
 			return nil, p, err
 		}
 		if err := tryLockFile(f); err != nil {
@@ -64,4 +75,41 @@ func lockRepo(cacheDir, folder string) (repoLocks, string, error) {
 		held = append(held, f)
 	}
 	return held, "", nil
+}
+
+// LockHeld reports whether another process holds the download lock at path
+// (a missing file is not held). A lock that cannot be checked (not a
+// regular file, unreadable, or no flock on this platform) counts as held,
+// with the error when there is one: when unsure, leave alone.
+func LockHeld(path string) (bool, error) {
+	f, err := openLock(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return true, fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	if !locksCheckable {
+		return true, nil
+	}
+	if err := tryLockFile(f); err != nil {
+		if errors.Is(err, errWouldBlock) {
+			return true, nil
+		}
+		return true, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return false, nil
+}
+
+// RepoBusy reports whether a download of the repo folder may be running:
+// another process holds one of its download locks, or they cannot be
+// checked (see lockRepo).
+func RepoBusy(cacheDir, folder string) bool {
+	held, _, err := lockRepo(cacheDir, folder)
+	if err != nil {
+		return true
+	}
+	defer held.release()
+	return !locksCheckable && len(held) > 0
 }

@@ -60,7 +60,15 @@ type Plan struct {
 	// SharedFreedSize is the part of ExpectedFreedSize that shared
 	// payloads make up (each counted once).
 	SharedFreedSize int64
+	// Modern is copied from the scanned cache (scan.Cache.Modern): the
+	// executor re-scans each repo with the rules the plan was made with,
+	// so a repo the hf 1.x verbs list (a snapshots/.DS_Store, say) is not
+	// refused as corrupted by the 0.21 rules.
+	Modern bool
 }
+
+// ScanOptions are the scanner rules of the plan's re-scans.
+func (p *Plan) ScanOptions() scan.Options { return scan.Options{Modern: p.Modern} }
 
 // Target is one affected repo of a plan.
 type Target struct {
@@ -71,27 +79,13 @@ type Target struct {
 	Whole bool
 }
 
-// Empty reports whether the plan removes nothing.
-func (p *Plan) Empty() bool {
-	return len(p.Repos)+len(p.Snapshots)+len(p.Refs)+len(p.Blobs) == 0
-}
-
-// NbRevisions counts the revisions the plan deletes.
-func (p *Plan) NbRevisions() int {
-	n := 0
-	for _, t := range p.Targets {
-		n += len(t.Hashes)
-	}
-	return n
-}
-
 // PlanRevisions computes the plan for deleting the revisions with the given
 // hashes. Like upstream, a hash matches the first repo (in path order) that
 // has it; unknown hashes are listed in NotFound and otherwise ignored.
 // Unlike upstream, files stored directly in a removed snapshot folder
 // (Windows-style caches) are not listed again as blobs: they go with it.
 func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
-	p := &Plan{CacheDir: c.Path}
+	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	wanted := map[string]bool{}
 	for _, h := range hashes {
 		wanted[h] = true
@@ -134,7 +128,7 @@ type RepoSelection struct {
 // revisions of other repos use (links across repos, shared payloads) are
 // accounted for against the whole of c, as PlanRevisions does.
 func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
-	p := &Plan{CacheDir: c.Path}
+	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	selected := map[*scan.Repo]map[*scan.Revision]bool{}
 	var order []*scan.Repo
 	for _, s := range sel {
@@ -298,7 +292,7 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 				continue
 			}
 			p.ExpectedFreedSize += b.Size
-			if insideAny(b.Path, snapshots) {
+			if InsideAny(b.Path, snapshots) {
 				if p.SnapshotFileSizes == nil {
 					p.SnapshotFileSizes = map[string]int64{}
 				}
@@ -314,8 +308,8 @@ func (p *Plan) addPartial(repo *scan.Repo, sel map[*scan.Revision]bool) {
 	}
 }
 
-// insideAny reports whether path lies inside one of dirs.
-func insideAny(path string, dirs []string) bool {
+// InsideAny reports whether path lies inside one of dirs (see Inside).
+func InsideAny(path string, dirs []string) bool {
 	for _, d := range dirs {
 		if Inside(path, d) {
 			return true

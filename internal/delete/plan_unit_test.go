@@ -66,11 +66,12 @@ func TestPlanRevisions(t *testing.T) {
 			if p.ExpectedFreedSize != tc.freed {
 				t.Errorf("freed %d, want %d", p.ExpectedFreedSize, tc.freed)
 			}
-			if p.NbRevisions() != tc.nbRevisions {
-				t.Errorf("NbRevisions %d, want %d", p.NbRevisions(), tc.nbRevisions)
+			n := 0
+			for _, target := range p.Targets {
+				n += len(target.Hashes)
 			}
-			if p.Empty() != (len(tc.hashes) == 0) {
-				t.Errorf("Empty() = %v", p.Empty())
+			if n != tc.nbRevisions {
+				t.Errorf("%d revision(s) in the targets, want %d", n, tc.nbRevisions)
 			}
 		})
 	}

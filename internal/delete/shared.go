@@ -285,12 +285,7 @@ func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 func CollectShared(c *scan.Cache, payloads []string, opts ExecOptions) *Result {
 	res := &Result{}
 	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res, plan: &Plan{CacheDir: c.Path}}
-	used := map[string]bool{}
-	for _, repo := range c.Repos {
-		for _, b := range repo.Blobs {
-			used[b.Path] = true
-		}
-	}
+	used := scan.UsedBlobs(c.Repos...)
 	for _, p := range payloads {
 		p = filepath.Clean(p)
 		switch {

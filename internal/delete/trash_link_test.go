@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // TestTrashLinkRefused: when <cache>/.locks/.hfcache-trash (or .locks) is
@@ -34,7 +36,7 @@ func TestTrashLinkRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := treeListing(victim)
-			if n := Recover(dir); n != 0 {
+			if n := Recover(dir, scan.Options{}); n != 0 {
 				t.Errorf("Recover = %d", n)
 			}
 			// A partial deletion needs the trash: refused, with the reason.

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -57,12 +58,12 @@ func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
 // of a repo runs, all its partial downloads count as running.
 func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 	for _, repo := range c.Repos {
-		busy := len(repo.Incomplete) > 0 && Busy(c.Path, repo.FolderName())
+		busy := len(repo.Incomplete) > 0 && delete.RepoBusy(c.Path, repo.FolderName())
 		for _, b := range repo.Incomplete {
 			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
 			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
-			if held, _ := Held(lock); held || busy {
+			if held, _ := delete.LockHeld(lock); held || busy {
 				running = append(running, b)
 				continue
 			}
@@ -73,20 +74,19 @@ func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
 }
 
 // Orphans lists the regular files in each valid repo's blobs/ folder that
-// no snapshot uses (partial downloads, *.incomplete, are not orphans: they
+// no snapshot of any repo uses (partial downloads, *.incomplete, are not orphans: they
 // are Incomplete). A blob whose download lock is held right now is left
 // out: its download is finishing, and so are all the blobs of a repo in
 // which any download runs (a blob just moved into place has no snapshot
 // link yet). Repos the scanner rejected are skipped.
 func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	var out []scan.Blob
+	// A snapshot of any repo may link to the blob (a hand-made or copied
+	// cache links across repos): used is over the whole cache.
+	used := scan.UsedBlobs(c.Repos...)
 	for _, repo := range c.Repos {
-		if Busy(c.Path, repo.FolderName()) {
+		if delete.RepoBusy(c.Path, repo.FolderName()) {
 			continue
-		}
-		used := make(map[string]bool, len(repo.Blobs))
-		for _, b := range repo.Blobs {
-			used[b.Path] = true
 		}
 		dir := filepath.Join(repo.Path, "blobs")
 		entries, err := os.ReadDir(dir)
@@ -99,15 +99,11 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 		for _, e := range entries {
 			name := e.Name()
 			p := filepath.Join(dir, name)
-			if !e.Type().IsRegular() || strings.HasSuffix(name, ".incomplete") || used[p] {
-				continue
-			}
-			// The scanner records resolved paths: compare resolved too.
-			if real, err := filepath.EvalSymlinks(p); err == nil && used[real] {
+			if !e.Type().IsRegular() || strings.HasSuffix(name, ".incomplete") || used.Uses(p) {
 				continue
 			}
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), name+".lock")
-			if held, _ := Held(lock); held {
+			if held, _ := delete.LockHeld(lock); held {
 				continue
 			}
 			st, err := e.Info()
@@ -143,53 +139,40 @@ func LockFiles(cacheDir string) ([]string, error) {
 	return out, nil
 }
 
-// StaleLocks lists the lock files nobody holds right now.
-func StaleLocks(cacheDir string) ([]string, error) {
+// StaleLocks lists the lock files below <cache>/.locks nobody holds right
+// now. It is conservative: the lock files of a repo folder are listed only
+// when no lock of that repo is held (a process waiting for a held lock has
+// the file open, and could lock the file after it is unlinked while a
+// third process creates a new one: two holders) and the repo has no
+// partial download (blobs/*.incomplete, which a download resumes under
+// its lock) other than those in removing (the stale partial downloads the
+// same run removes first). Lock files elsewhere below .locks are never
+// listed.
+func StaleLocks(cacheDir string, removing []scan.Blob) ([]string, error) {
+	except := map[string]bool{}
+	for _, b := range removing {
+		except[b.Path] = true
+	}
 	files, err := LockFiles(cacheDir)
 	if err != nil {
 		return nil, err
 	}
+	quiet := map[string]bool{}
 	var out []string
 	for _, f := range files {
-		held, err := Held(f)
-		if err == nil && !held {
+		folderDir := filepath.Dir(f)
+		if filepath.Dir(folderDir) != filepath.Join(cacheDir, ".locks") {
+			continue
+		}
+		folder := filepath.Base(folderDir)
+		ok, seen := quiet[folder]
+		if !seen {
+			ok = !delete.RepoBusy(cacheDir, folder) && !delete.HasIncomplete(filepath.Join(cacheDir, folder), except)
+			quiet[folder] = ok
+		}
+		if ok {
 			out = append(out, f)
 		}
 	}
 	return out, nil
-}
-
-// Busy reports whether another process holds any download lock of the repo
-// folder (<cache>/.locks/<folder>/*.lock): a download is running there.
-func Busy(cacheDir, folder string) bool {
-	entries, err := os.ReadDir(filepath.Join(cacheDir, ".locks", folder))
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".lock") {
-			continue
-		}
-		if held, _ := Held(filepath.Join(cacheDir, ".locks", folder, e.Name())); held {
-			return true
-		}
-	}
-	return false
-}
-
-// Held reports whether another process holds a lock on path (a missing
-// file is not held). A lock that cannot be checked (not a regular file,
-// unreadable) counts as held, with the error: when unsure, leave alone.
-func Held(path string) (bool, error) {
-	l, err := TryLock(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return false, nil
-		}
-		return true, err // cannot tell: count it as held, leave things alone
-	}
-	if l == nil {
-		return true, nil
-	}
-	return false, l.Close()
 }

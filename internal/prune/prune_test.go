@@ -2,9 +2,12 @@ package prune
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/hfcache/hfcache/internal/cachetest"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -46,5 +49,39 @@ func TestDetached(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("keep-last %d: %s, want %s", tt.keep, got, tt.want)
 		}
+	}
+}
+
+// TestOrphansAcrossRepos: a blob of one repo that a snapshot of another
+// repo links to is not an orphan; a blob nothing links to is.
+func TestOrphansAcrossRepos(t *testing.T) {
+	const rev = "2222222222222222222222222222222222222222"
+	dir := t.TempDir()
+	var tr cachetest.Tree
+	tr.AddRepo("models--acme--a")
+	tr.AddBlob("models--acme--a", "aaaa", 0, []byte("linked from b"), 10, 10)
+	tr.AddBlob("models--acme--a", "cccc", 0, []byte("orphan"), 10, 10)
+	tr.AddRepo("models--acme--b")
+	tr.AddSnapshotDir("models--acme--b", rev)
+	if err := tr.Build(dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../../models--acme--a/blobs/aaaa", filepath.Join(dir, "models--acme--b", "snapshots", rev, "w.bin")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := scan.Dir(dir, scan.Options{Modern: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Orphans(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range got {
+		names = append(names, filepath.Base(b.Path))
+	}
+	if fmt.Sprint(names) != "[cccc]" {
+		t.Errorf("orphans %v, want [cccc]", names)
 	}
 }

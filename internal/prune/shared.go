@@ -11,12 +11,7 @@ func SharedOrphans(c *scan.Cache) []scan.Blob {
 	if len(payloads) == 0 {
 		return nil
 	}
-	used := map[string]bool{}
-	for _, repo := range c.Repos {
-		for _, b := range repo.Blobs {
-			used[b.Path] = true
-		}
-	}
+	used := scan.UsedBlobs(c.Repos...)
 	census := scan.SharedLinkCensus(c.Path)
 	var out []scan.Blob
 	for _, b := range payloads {

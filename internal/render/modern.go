@@ -87,37 +87,31 @@ func writeJSON(b *strings.Builder, v any) {
 	case string:
 		writeJSONString(b, x)
 	case []string:
-		b.WriteByte('[')
-		for i, s := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSONString(b, s)
-		}
-		b.WriteByte(']')
+		writeJSONSeq(b, '[', ']', x, func(s string) { writeJSONString(b, s) })
 	case Object:
-		b.WriteByte('{')
-		for i, kv := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
+		writeJSONSeq(b, '{', '}', x, func(kv KV) {
 			writeJSONString(b, kv.Key)
 			b.WriteString(": ")
 			writeJSON(b, kv.Value)
-		}
-		b.WriteByte('}')
+		})
 	case []Object:
-		b.WriteByte('[')
-		for i, o := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSON(b, o)
-		}
-		b.WriteByte(']')
+		writeJSONSeq(b, '[', ']', x, func(o Object) { writeJSON(b, o) })
 	default:
 		writeJSONString(b, PyStr(v))
 	}
+}
+
+// writeJSONSeq writes open, the items separated by ", " (as Python's
+// json.dumps does), then end.
+func writeJSONSeq[T any](b *strings.Builder, open, end byte, items []T, write func(T)) {
+	b.WriteByte(open)
+	for i, item := range items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		write(item)
+	}
+	b.WriteByte(end)
 }
 
 func writeJSONString(b *strings.Builder, s string) {

@@ -132,12 +132,9 @@ func TestModelHelpers(t *testing.T) {
 	if n := cache.NbRevisions(); n != 3 {
 		t.Errorf("NbRevisions = %d", n)
 	}
-	repo, rev := cache.RevisionByHash(revB)
-	if repo == nil || repo.FolderName() != repoM || rev.Hash != revB {
-		t.Errorf("RevisionByHash(B) = %v %v", repo, rev)
-	}
-	if repo, rev := cache.RevisionByHash("nope"); repo != nil || rev != nil {
-		t.Errorf("RevisionByHash(nope) found something")
+	repo, rev, err := scan.FindRevision(root, revB, scan.Options{})
+	if err != nil || repo.FolderName() != repoM || rev.Hash != revB {
+		t.Fatalf("FindRevision(B) = %v %v %v", repo, rev, err)
 	}
 	if refs := repo.Refs(); strings.Join(refs, ",") != "main,refs/pr/1" {
 		t.Errorf("Refs = %v", refs)

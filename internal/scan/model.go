@@ -10,6 +10,7 @@
 package scan
 
 import (
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -33,6 +34,10 @@ type Cache struct {
 	// Warnings holds one *CorruptedError per repo that could not be read,
 	// sorted by message.
 	Warnings []*CorruptedError
+	// Modern is set when the cache was scanned with hf 1.x rules
+	// (Options.Modern): whatever re-scans one of its repos before
+	// changing it must apply the same rules.
+	Modern bool
 }
 
 // Repo is one cached repository (upstream CachedRepoInfo).
@@ -139,16 +144,34 @@ func (e *CorruptedError) Error() string { return e.Msg }
 // that errors.Is(err, fs.ErrPermission) tells an unreadable folder.
 func (e *CorruptedError) Unwrap() error { return e.Err }
 
-// RevisionByHash finds a revision of any repo by its hash.
-func (c *Cache) RevisionByHash(hash string) (*Repo, *Revision) {
-	for _, repo := range c.Repos {
-		for _, rev := range repo.Revisions {
-			if rev.Hash == hash {
-				return repo, rev
-			}
+// BlobSet is a set of resolved file paths (Blob.Path).
+type BlobSet map[string]bool
+
+// UsedBlobs is the set of the resolved files (Blob.Path) that revisions of
+// the given repos use: the one definition of "used" for every deletion
+// that must spare what a snapshot links to.
+func UsedBlobs(repos ...*Repo) BlobSet {
+	n := 0
+	for _, r := range repos {
+		n += len(r.Blobs)
+	}
+	used := make(BlobSet, n)
+	for _, r := range repos {
+		for _, b := range r.Blobs {
+			used[b.Path] = true
 		}
 	}
-	return nil, nil
+	return used
+}
+
+// Uses reports whether p, or the file its links resolve to, is in the set
+// (the scanner records resolved paths).
+func (s BlobSet) Uses(p string) bool {
+	if s[p] {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(p)
+	return err == nil && s[real]
 }
 
 // NbRevisions counts the revisions of all repos.

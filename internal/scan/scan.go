@@ -90,7 +90,7 @@ func Dir(dir string, opts Options) (*Cache, error) {
 	}
 	scans := scanRepos(paths, names, opts)
 
-	cache := &Cache{Path: dir}
+	cache := &Cache{Path: dir, Modern: opts.Modern}
 	for _, rs := range scans {
 		if rs.err != nil {
 			cache.Warnings = append(cache.Warnings, rs.err)

@@ -178,6 +178,18 @@ func sortedRows(rows []string) string {
 	return strings.Join(out, "\n")
 }
 
+// revisionByHash finds a revision of any repo of c by its hash.
+func revisionByHash(c *scan.Cache, hash string) (*scan.Repo, *scan.Revision) {
+	for _, repo := range c.Repos {
+		for _, rev := range repo.Revisions {
+			if rev.Hash == hash {
+				return repo, rev
+			}
+		}
+	}
+	return nil, nil
+}
+
 // tiedSelection returns a ticked revision (or the one under the pointer)
 // whose repo has another revision with the same modification time, or "".
 func tiedSelection(m *Model) string {
@@ -186,7 +198,10 @@ func tiedSelection(m *Model) string {
 		hashes = append(hashes, h)
 	}
 	for _, h := range hashes {
-		repo, rev := m.cache.RevisionByHash(h)
+		repo, rev := revisionByHash(m.cache, h)
+		if repo == nil {
+			continue
+		}
 		for _, other := range repo.Revisions {
 			if other != rev && other.LastModified.Equal(rev.LastModified) {
 				return h[:8]
