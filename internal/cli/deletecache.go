@@ -146,7 +146,7 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	}
 	if len(sel.Picks) > 0 {
 		fmt.Fprintln(ios.Out, "Start deletion.")
-		return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, sel.Picks), delete.ExecOptions{}))
+		return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
 	}
 	return d.deleteHashes(sel.Hashes)
 }
@@ -318,7 +318,7 @@ func (d *deleteSession) deleteHashes(hashes []string) error {
 	ios := d.ios
 	plan := d.plan(hashes)
 	fmt.Fprintln(ios.Out, "Start deletion.")
-	res := delete.Execute(plan, delete.ExecOptions{})
+	res := executeWithProgress(ios, plan, repoSizes(d.cache), nil)
 	return reportDeletion(ios, res)
 }
 

@@ -8,7 +8,9 @@ import (
 
 	"github.com/dustin/go-humanize"
 
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // deleteProgress is the progress line of a long deletion on stderr: items
@@ -84,7 +86,41 @@ func (p *deleteProgress) done() {
 	}
 	close(p.stop)
 	p.wg.Wait()
+	if !p.drawn && time.Since(p.start) >= progressDelay {
+		p.draw() // a long deletion shows its count at least once
+	}
 	if p.drawn {
 		fmt.Fprint(p.ios.ErrOut, "\r\x1b[K")
 	}
+}
+
+// executeWithProgress runs delete.Execute with a progress line: items are
+// the repos and revisions of the plan, bytes its blobs and the repos
+// removed whole (their sizes in sizes, by repo folder). onRemove, when
+// set, is called for each removed path too.
+func executeWithProgress(ios *iostreams.IOStreams, plan *delete.Plan, sizes map[string]int64, onRemove func(delete.Kind, string)) *delete.Result {
+	prog := newDeleteProgress(ios, len(plan.Repos)+len(plan.Snapshots), plan.ExpectedFreedSize)
+	defer prog.done()
+	return delete.Execute(plan, delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
+		switch kind {
+		case delete.KindRepo:
+			prog.add(1, sizes[path])
+		case delete.KindSnapshot:
+			prog.add(1, plan.SnapshotFileSizes[path])
+		case delete.KindBlob:
+			prog.add(0, plan.BlobSizes[path])
+		}
+		if onRemove != nil {
+			onRemove(kind, path)
+		}
+	}})
+}
+
+// repoSizes maps the repo folders of c to what removing them whole frees.
+func repoSizes(c *scan.Cache) map[string]int64 {
+	m := make(map[string]int64, len(c.Repos))
+	for _, r := range c.Repos {
+		m[r.Path] = delete.SizeInCache(r, c.Path)
+	}
+	return m
 }

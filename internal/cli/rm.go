@@ -285,7 +285,7 @@ func runRm(opts *RmOptions) error {
 	if err := o.confirm("Proceed with deletion?", opts.Yes); err != nil {
 		return err
 	}
-	done := executeSelections(plan, sel)
+	done := executeSelections(ios, plan, sel)
 	if reportResult(o, done.res) {
 		return o.incomplete(done, "")
 	}
@@ -320,13 +320,15 @@ type executed struct {
 
 // executeSelections runs plan, the deletion of sel, and counts what is
 // really gone.
-func executeSelections(plan *delete.Plan, sel []render.Selection) executed {
+func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []render.Selection) executed {
 	revsOf := map[string]int{}
+	sizes := map[string]int64{}
 	for _, s := range sel {
 		revsOf[s.Repo.Path] = len(s.Revs)
+		sizes[s.Repo.Path] = delete.SizeInCache(s.Repo, plan.CacheDir)
 	}
 	var e executed
-	e.res = delete.Execute(plan, delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
+	e.res = executeWithProgress(ios, plan, sizes, func(kind delete.Kind, path string) {
 		switch kind {
 		case delete.KindRepo:
 			e.repos++
@@ -334,7 +336,7 @@ func executeSelections(plan *delete.Plan, sel []render.Selection) executed {
 		case delete.KindSnapshot:
 			e.revisions++
 		}
-	}})
+	})
 	return e
 }
 
