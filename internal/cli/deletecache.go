@@ -87,7 +87,8 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	if err != nil {
 		return err
 	}
-	cache, err := scan.Dir(dir, scan.Options{})
+	// The interactive selection's file view needs the file lists.
+	cache, err := scan.Dir(dir, scan.Options{Files: !opts.DisableTUI && !opts.Plain})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {
@@ -140,9 +141,12 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
+	}
+	if len(sel.Files) > 0 {
+		return d.deleteWithFiles(sel)
 	}
 	if len(sel.Picks) > 0 {
 		fmt.Fprintln(ios.Out, "Start deletion.")
