@@ -145,9 +145,9 @@ type repoInfo struct {
 }
 
 type revInfo struct {
-	rev  *scan.Revision
-	hash string
-	text string
+	rev   *scan.Revision
+	hash  string
+	text  string
 	size  string
 	freed string  // what deleting the revision alone frees
 	frac  float64 // size relative to its repo
@@ -253,9 +253,9 @@ func New(cache *scan.Cache, opts Options) *Model {
 			}
 			info.revs = append(info.revs, int32(len(m.revs)))
 			m.revs = append(m.revs, revInfo{
-				rev:  rev,
-				hash: rev.Hash,
-				text: fmt.Sprintf("%s: %s # modified %s", short(rev.Hash), refs, render.TimeSince(rev.LastModified, opts.Now)),
+				rev:   rev,
+				hash:  rev.Hash,
+				text:  fmt.Sprintf("%s: %s # modified %s", short(rev.Hash), refs, render.TimeSince(rev.LastModified, opts.Now)),
 				size:  render.Size(rev.Size),
 				freed: render.Size(freed.Revisions[rev]),
 				frac:  fraction(rev.Size, r.Size),
