@@ -384,6 +384,7 @@ func runRmFiles(opts *RmOptions, o *modernOut) error {
 			{Key: "files", Value: len(rows)},
 			{Key: "revisions", Value: nRevs},
 			{Key: "size", Value: freed},
+			{Key: "size_bytes", Value: plan.ExpectedFreedSize},
 		})
 		return nil
 	}
@@ -410,6 +411,7 @@ func runRmFiles(opts *RmOptions, o *modernOut) error {
 		{Key: "files_deleted", Value: files},
 		{Key: "revisions", Value: nRevs},
 		{Key: "freed", Value: render.Size(result.FreedSize)},
+		{Key: "freed_bytes", Value: result.FreedSize},
 	})
 	return nil
 }
