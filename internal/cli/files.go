@@ -178,7 +178,8 @@ type fileRow struct {
 	repo  *scan.Repo
 	rev   *scan.Revision
 	file  scan.File
-	freed int64 // freed if only this file is deleted
+	freed  int64 // freed if only this file is deleted
+	shared bool  // another file (any revision, any repo) uses its blob
 }
 
 func (r fileRow) blob() scan.Blob { return r.repo.Blobs[r.file.Blob] }
@@ -196,7 +197,8 @@ func fileRows(c *scan.Cache, res *rmResolution, m *globMatcher) []fileRow {
 				if m != nil && m.active() && !m.match(f.Name) {
 					continue
 				}
-				rows = append(rows, fileRow{repo: s.Repo, rev: rev, file: f, freed: delete.FileFreed(c, s.Repo, rev, f, uses)})
+				rows = append(rows, fileRow{repo: s.Repo, rev: rev, file: f, freed: delete.FileFreed(c, s.Repo, rev, f, uses),
+					shared: uses[s.Repo.Blobs[f.Blob].Path] > 1})
 			}
 		}
 	}
@@ -218,7 +220,7 @@ func fileItem(r fileRow) render.Object {
 		{Key: "file", Value: r.file.Name},
 		{Key: "size", Value: render.Size(b.Size)},
 		{Key: "freed", Value: render.Size(r.freed)},
-		{Key: "shared", Value: r.freed == 0 && b.Size > 0},
+		{Key: "shared", Value: r.shared},
 		{Key: "blob", Value: filepath.Base(b.Path)},
 		{Key: "uri", Value: uriOf(r.repo, r.file.Name)},
 		{Key: "refs", Value: refs},
@@ -453,7 +455,8 @@ func uriRows(c *scan.Cache, uris []fileURI, rev string) ([]fileRow, []string, er
 				key := repo.Path + "\x00" + r.Hash + "\x00" + f.Name
 				if !seen[key] {
 					seen[key] = true
-					rows = append(rows, fileRow{repo: repo, rev: r, file: f, freed: delete.FileFreed(c, repo, r, f, uses)})
+					rows = append(rows, fileRow{repo: repo, rev: r, file: f, freed: delete.FileFreed(c, repo, r, f, uses),
+						shared: uses[repo.Blobs[f.Blob].Path] > 1})
 				}
 			}
 		}

@@ -57,7 +57,7 @@ func (m *Model) openFiles() {
 		freed := delete.FileFreed(m.cache, repo, rv.rev, f, m.uses)
 		m.files = append(m.files, fileInfo{
 			name: f.Name, size: render.Size(b.Size), freed: render.Size(freed),
-			sizeN: b.Size, freeN: freed, shared: freed == 0 && b.Size > 0,
+			sizeN: b.Size, freeN: freed, shared: m.uses[b.Path] > 1,
 			frac: fraction(b.Size, rv.rev.Size),
 		})
 	}
