@@ -175,9 +175,9 @@ func pickRevisions(res *rmResolution, rev string) error {
 
 // fileRow is one file of one revision.
 type fileRow struct {
-	repo  *scan.Repo
-	rev   *scan.Revision
-	file  scan.File
+	repo   *scan.Repo
+	rev    *scan.Revision
+	file   scan.File
 	freed  int64 // freed if only this file is deleted
 	shared bool  // another file (any revision, any repo) uses its blob
 }
@@ -197,8 +197,10 @@ func fileRows(c *scan.Cache, res *rmResolution, m *globMatcher) []fileRow {
 				if m != nil && m.active() && !m.match(f.Name) {
 					continue
 				}
-				rows = append(rows, fileRow{repo: s.Repo, rev: rev, file: f, freed: delete.FileFreed(c, s.Repo, rev, f, uses),
-					shared: uses[s.Repo.Blobs[f.Blob].Path] > 1})
+				rows = append(rows, fileRow{
+					repo: s.Repo, rev: rev, file: f, freed: delete.FileFreed(c, s.Repo, rev, f, uses),
+					shared: uses[s.Repo.Blobs[f.Blob].Path] > 1,
+				})
 			}
 		}
 	}
@@ -207,8 +209,13 @@ func fileRows(c *scan.Cache, res *rmResolution, m *globMatcher) []fileRow {
 
 // lsFilesColumns are the columns of `ls --files`.
 var lsFilesColumns = []render.Column{
-	{Key: "id"}, {Key: "revision"}, {Key: "file"}, {Key: "size", Right: true},
-	{Key: "freed", Right: true}, {Key: "shared"}, {Key: "blob"},
+	{Key: "id"},
+	{Key: "revision"},
+	{Key: "file"},
+	{Key: "size", Right: true},
+	{Key: "freed", Right: true},
+	{Key: "shared"},
+	{Key: "blob"},
 }
 
 func fileItem(r fileRow) render.Object {
@@ -455,8 +462,10 @@ func uriRows(c *scan.Cache, uris []fileURI, rev string) ([]fileRow, []string, er
 				key := repo.Path + "\x00" + r.Hash + "\x00" + f.Name
 				if !seen[key] {
 					seen[key] = true
-					rows = append(rows, fileRow{repo: repo, rev: r, file: f, freed: delete.FileFreed(c, repo, r, f, uses),
-						shared: uses[repo.Blobs[f.Blob].Path] > 1})
+					rows = append(rows, fileRow{
+						repo: repo, rev: r, file: f, freed: delete.FileFreed(c, repo, r, f, uses),
+						shared: uses[repo.Blobs[f.Blob].Path] > 1,
+					})
 				}
 			}
 		}

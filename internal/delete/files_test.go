@@ -58,8 +58,10 @@ func fileCache(t *testing.T, crossRepo bool) string {
 	if crossRepo {
 		tree.AddRepo(otherRepo)
 		tree.AddSnapshotDir(otherRepo, otherRev)
-		tree.Add(cachetest.Entry{Kind: cachetest.Symlink, Path: otherRepo + "/snapshots/" + otherRev + "/weights.bin",
-			Target: "../../../" + ggufRepo + "/blobs/" + ggufEtag(3)})
+		tree.Add(cachetest.Entry{
+			Kind: cachetest.Symlink, Path: otherRepo + "/snapshots/" + otherRev + "/weights.bin",
+			Target: "../../../" + ggufRepo + "/blobs/" + ggufEtag(3),
+		})
 		tree.AddRef(otherRepo, "main", otherRev)
 	}
 	tree.AddRepo(winRepo)
