@@ -18,6 +18,10 @@ import (
 	"github.com/hfcache/hfcache/internal/render"
 )
 
+// boxSome is the checkbox of a revision that is not ticked but has
+// ticked files.
+const boxSome = "◐"
+
 // SharedMark follows the name of a file whose blob another file (of
 // another revision, or another repo) uses: deleting it frees nothing.
 const SharedMark = "⇄"
@@ -133,12 +137,17 @@ func (m *Model) setFile(i int, on bool) {
 	if m.fileSel == nil {
 		m.fileSel = map[fileKey]bool{}
 	}
+	if m.filesOf == nil {
+		m.filesOf = map[int32]int{}
+	}
 	if on {
 		m.fileSel[k] = true
 		m.nFiles++
+		m.filesOf[k.rev]++
 	} else {
 		m.fileSel[k] = false
 		m.nFiles--
+		m.filesOf[k.rev]--
 	}
 }
 

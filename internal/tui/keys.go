@@ -85,7 +85,10 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 
 // filesHelp is the help line of the file view.
 func (k KeyMap) filesHelp() []key.Binding {
-	return []key.Binding{k.Toggle, k.ToggleAll, k.Back, k.Validate, k.Quit}
+	all := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all files"))
+	back := key.NewBinding(key.WithKeys("left"), key.WithHelp("←/esc", "back"))
+	quit := key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	return []key.Binding{k.Toggle, all, back, k.Validate, quit}
 }
 
 // filterHelp is the help line while the filter is being typed.

@@ -201,6 +201,7 @@ type Model struct {
 	fcursor, foffset int
 	fileSel          map[fileKey]bool
 	nFiles           int
+	filesOf          map[int32]int // ticked files per revision
 	// big is set when the selection would empty the cache or free more
 	// than half of it: the confirmation then defaults to No.
 	big bool

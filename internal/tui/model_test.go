@@ -518,6 +518,7 @@ func TestGolden(t *testing.T) {
 		{"large-end", big, []string{"end", "space"}},
 		{"files", c, append(repeat("down", 7), "right")},
 		{"files-ticked", c, append(repeat("down", 7), "right", "space", "down", "down", "space")},
+		{"files-back", c, append(repeat("down", 7), "right", "space", "left")},
 		{"files-confirm", c, append(repeat("down", 7), "right", "space", "down", "down", "space", "enter")},
 		{"big-confirm", c, []string{"ctrl+a", "enter"}},
 	}

@@ -214,8 +214,10 @@ func (m *Model) listView() string {
 // and disappear on narrow terminals.
 func (m *Model) gutter() (sizeW, freedW, barW int) {
 	switch {
-	case m.width >= 100:
+	case m.width >= 120:
 		return 7, 13, 16 // "frees 1.2K"
+	case m.width >= 100:
+		return 7, 13, 8
 	case m.width >= 60:
 		return 7, 7, 8 // the bare figure; the status line says what it is
 	case m.width >= 40:
@@ -262,6 +264,8 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, freedW, barW int) {
 			if i != m.cursor {
 				textPaint = p.selected
 			}
+		} else if r.kind == rowRev && m.filesOf[r.rev] > 0 {
+			box = boxSome // some of its files are ticked
 		}
 		used = fit(b, left, seg{ptr, p.pointer}, seg{" ", paint{}}, seg{box, p.checkbox}, seg{" " + text, textPaint})
 	}
