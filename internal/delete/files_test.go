@@ -408,3 +408,38 @@ func TestRemoveInRootLinkedParent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A file whose content is a payload of the shared blob store: its entry
+// goes, the payload and the repo's link to it stay (prune --orphans
+// collects what nothing uses), nothing is counted as freed; the cache
+// stays valid for both rule sets.
+func TestDeleteFilesSharedStore(t *testing.T) {
+	dir := sharedCache(t, sharedOpts{})
+	c := scanFiles(t, dir, true)
+	repo, rev := findRepoRev(t, c, repoA, revA2) // model.safetensors -> payload Q, used by nothing else
+	plan, err := PlanFiles(c, []FileSelection{{Repo: repo, Revision: rev, Names: []string{"model.safetensors"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.ExpectedFreedSize != 0 || len(plan.Elsewhere) != 1 || len(plan.Repos) != 1 || len(plan.Repos[0].Blobs) != 0 {
+		t.Fatalf("plan %+v", plan)
+	}
+	legacyBefore := len(scanFiles(t, dir, false).Warnings)
+	res := ExecuteFiles(plan, ExecOptions{})
+	if !res.OK() || res.FreedSize != 0 || res.Removed != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := os.Lstat(filepath.Join(rev.SnapshotPath, "model.safetensors")); !os.IsNotExist(err) {
+		t.Fatalf("entry still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(cachetest.SharedPayloadPath(hashQ)))); err != nil {
+		t.Fatalf("payload removed: %v", err)
+	}
+	if after := scanFiles(t, dir, true); len(after.Warnings) != 0 {
+		t.Fatalf("warnings %v", after.Warnings)
+	}
+	// 0.21 rules warn about the store's root blobs/ folder, before as after.
+	if after := scanFiles(t, dir, false); len(after.Warnings) != legacyBefore {
+		t.Fatalf("0.21 warnings %v (%d before)", after.Warnings, legacyBefore)
+	}
+}
