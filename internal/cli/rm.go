@@ -37,7 +37,7 @@ func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rm TARGETS...",
 		Short: "Remove cached repositories, revisions or files.",
-		Long: `Remove cached repositories or revisions, like "hf cache rm" of huggingface_hub 1.x.
+		Long: `Remove cached repositories, revisions or single files, like "hf cache rm" of huggingface_hub 1.x.
 
 A target is a repo as type/repo_id (model/gpt2, dataset/org/name), a
 repo-level hf:// URI (hf://models/org/name, hf://datasets/org/name), a
@@ -46,7 +46,7 @@ one cached repo has it. The plan is printed first, then confirmed; in the
 agent, json and quiet formats, --yes is required.
 
 Single files: an hf:// file URI (hf://models/org/name/path/to/file, as
-huggingface_hub 1.x) removes that exact file from every cached revision of
+huggingface_hub after 1.28) removes that exact file from every cached revision of
 the repo (--revision REF: from that one only); --include/--exclude GLOB
 (repeatable, '*' matches '/' too, as hf download) remove the matching files
 of repo or revision targets. The snapshot entries go, and each blob only
