@@ -87,7 +87,8 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	if err != nil {
 		return err
 	}
-	cache, err := scan.Dir(dir, scan.Options{})
+	// The interactive selection's file view needs the file lists.
+	cache, err := scan.Dir(dir, scan.Options{Files: !opts.DisableTUI && !opts.Plain})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {
@@ -140,13 +141,16 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
+	if len(sel.Files) > 0 {
+		return d.deleteWithFiles(sel)
+	}
 	if len(sel.Picks) > 0 {
 		fmt.Fprintln(ios.Out, "Start deletion.")
-		return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, sel.Picks), delete.ExecOptions{}))
+		return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
 	}
 	return d.deleteHashes(sel.Hashes)
 }
@@ -318,7 +322,7 @@ func (d *deleteSession) deleteHashes(hashes []string) error {
 	ios := d.ios
 	plan := d.plan(hashes)
 	fmt.Fprintln(ios.Out, "Start deletion.")
-	res := delete.Execute(plan, delete.ExecOptions{})
+	res := executeWithProgress(ios, plan, repoSizes(d.cache), nil)
 	return reportDeletion(ios, res)
 }
 

@@ -9,6 +9,9 @@ type TUISelection struct {
 	// Picks are the same revisions with the repo each was selected under;
 	// when set, the deletion plans exactly these (see delete.PlanSelected).
 	Picks []delete.RepoSelection
+	// Files are single files selected in the file view (revisions not
+	// selected themselves); deleted after the revisions.
+	Files []delete.FileSelection
 	// Confirmed is true when the user validated and confirmed the deletion.
 	Confirmed bool
 }

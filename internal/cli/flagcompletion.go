@@ -44,19 +44,48 @@ func registerFlagCompletions(ios *iostreams.IOStreams, c *cobra.Command) {
 		register("sort", fixed(delete.SortKeys...))
 	case "ls":
 		register("sort", fixed(cachefilter.SortKeys...))
+		// ls --files TARGETS: the cached repos.
+		c.ValidArgsFunction = func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if files, _ := cmd.Flags().GetBool("files"); !files {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return cachedRepoIDs(ios, cmd, true), cobra.ShellCompDirectiveNoFileComp
+		}
 	case "rm", "verify":
 		c.ValidArgsFunction = func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 			return cachedRepoIDs(ios, cmd, c.Name() == "rm"), cobra.ShellCompDirectiveNoFileComp
 		}
 	}
+	register("revision", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return cachedRefs(ios, cmd), cobra.ShellCompDirectiveNoFileComp
+	})
 	for _, sub := range c.Commands() {
 		registerFlagCompletions(ios, sub)
 	}
 }
 
-// cachedRepoIDs lists the repos of the cache the command line points to:
-// type/repo_id for rm, repo_id for verify.
-func cachedRepoIDs(ios *iostreams.IOStreams, cmd *cobra.Command, withType bool) []string {
+// cachedRefs lists the ref names of the cache the command line points to
+// (main, refs/pr/1, ...), each once, for --revision.
+func cachedRefs(ios *iostreams.IOStreams, cmd *cobra.Command) []string {
+	cache := completionCache(ios, cmd)
+	if cache == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var refs []string
+	for _, r := range cache.Repos {
+		for _, ref := range r.Refs() {
+			if !seen[ref] {
+				seen[ref] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs
+}
+
+// completionCache scans the cache the command line points to, or nil.
+func completionCache(ios *iostreams.IOStreams, cmd *cobra.Command) *scan.Cache {
 	flag := ""
 	for _, name := range []string{"cache-dir", "dir"} {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
@@ -69,6 +98,16 @@ func cachedRepoIDs(ios *iostreams.IOStreams, cmd *cobra.Command, withType bool) 
 	}
 	cache, err := scan.Dir(dir, scan.Options{Modern: true, Summary: true})
 	if err != nil {
+		return nil
+	}
+	return cache
+}
+
+// cachedRepoIDs lists the repos of the cache the command line points to:
+// type/repo_id for rm, repo_id for verify.
+func cachedRepoIDs(ios *iostreams.IOStreams, cmd *cobra.Command, withType bool) []string {
+	cache := completionCache(ios, cmd)
+	if cache == nil {
 		return nil
 	}
 	ids := make([]string, 0, len(cache.Repos))

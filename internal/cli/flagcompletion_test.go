@@ -16,6 +16,7 @@ func TestFlagCompletions(t *testing.T) {
 		tree.AddRepo(folder)
 		tree.AddBlob(folder, "b", 1, nil, 60, 60)
 		tree.AddSnapshotFile(folder, "1111111111111111111111111111111111111111", "f", "b")
+		tree.AddRef(folder, "refs/pr/7", "1111111111111111111111111111111111111111")
 	}
 	if err := tree.Build(dir, time.Now()); err != nil {
 		t.Fatal(err)
@@ -31,6 +32,8 @@ func TestFlagCompletions(t *testing.T) {
 		{[]string{"verify", "--repo-type", ""}, []string{"model", "dataset", "space"}},
 		{[]string{"rm", "--cache-dir", dir, ""}, []string{"model/acme/m", "dataset/acme/d"}},
 		{[]string{"verify", "--cache-dir", dir, ""}, []string{"acme/m", "acme/d"}},
+		{[]string{"ls", "--files", "--cache-dir", dir, ""}, []string{"model/acme/m", "dataset/acme/d"}},
+		{[]string{"rm", "--cache-dir", dir, "--revision", ""}, []string{"refs/pr/7"}},
 	}
 	for _, tt := range tests {
 		ios, _, out, _ := iostreams.Test()

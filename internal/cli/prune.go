@@ -197,7 +197,7 @@ func runPrune(opts *PruneOptions) error {
 		return err
 	}
 
-	done := executeSelections(plan, sel)
+	done := executeSelections(ios, plan, sel)
 	failed := reportResult(o, done.res)
 	// What was saved: the revisions as planned (as upstream counts them),
 	// plus each partial download, orphan blob and shared payload really
