@@ -29,6 +29,10 @@ type DeleteCacheOptions struct {
 	DisableTUI bool
 	Plain      bool
 	Sort       string
+
+	// selectTUI replaces the full-screen checklist (nil: runTUI); tests set
+	// it to a fixed choice.
+	selectTUI tuiSelector
 }
 
 func newDeleteCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -98,7 +102,10 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	case err != nil:
 		return err
 	}
-	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In)}
+	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In), selectTUI: opts.selectTUI}
+	if d.selectTUI == nil {
+		d.selectTUI = runTUI
+	}
 	if opts.Plain || (!opts.DisableTUI && ios.Getenv("TERM") == "dumb") {
 		return d.runPlain(opts.Sort)
 	}
@@ -116,9 +123,11 @@ type deleteSession struct {
 	// echo repeats each answer read on stdout (plain mode, stdin not a
 	// terminal), so that a transcript of a piped run reads line by line.
 	echo bool
+	// selectTUI runs the checklist.
+	selectTUI tuiSelector
 }
 
-// runTUI runs the checklist through the runTUISelection seam. The TUI
+// runTUI runs the checklist through d.selectTUI. The TUI
 // draws everything InquirerPy draws upstream, including the answer line
 // "? Select revisions to delete: {n} revision(s) selected." and the
 // confirmation prompt; it returns no hashes when nothing was ticked or on
@@ -136,7 +145,7 @@ func (d *deleteSession) runTUI(sortKey string) error {
 			"or --plain to choose from a numbered list read from stdin:\n" +
 			"  hfcache delete-cache --plain"}
 	}
-	sel, err := runTUISelection(ios, d.cache, sortKey)
+	sel, err := d.selectTUI(ios, d.cache, sortKey)
 	if err != nil {
 		return err
 	}

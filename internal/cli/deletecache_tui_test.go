@@ -13,15 +13,16 @@ import (
 // checklist is not started (upstream crashes there), nothing is printed on
 // stdout, and the error (exit 1) points to --disable-tui and --plain.
 func TestRunTUINeedsTerminal(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, out bool }{{false, false}, {true, false}, {false, true}} {
 		ios, _, out, _ := iostreams.Test()
 		ios.InTTY, ios.OutTTY = tc.in, tc.out
 		started := false
-		stubTUI(t, func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
+		stub := func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
 			started = true
 			return TUISelection{}, nil
-		})
-		d := &deleteSession{ios: ios, cache: &scan.Cache{}}
+		}
+		d := &deleteSession{ios: ios, cache: &scan.Cache{}, selectTUI: stub}
 		err := d.runTUI("")
 		var exit *ExitCodeError
 		if !errors.As(err, &exit) || exit.Code != ExitError || !strings.Contains(exit.Msg, "--disable-tui") || !strings.Contains(exit.Msg, "--plain") {

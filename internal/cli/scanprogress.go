@@ -11,30 +11,33 @@ import (
 )
 
 // Progress line timing: nothing is shown for scans shorter than
-// progressDelay, then the line is refreshed every progressInterval.
-var (
-	progressDelay    = 500 * time.Millisecond
-	progressInterval = 100 * time.Millisecond
+// defaultProgressDelay, then the line is refreshed every progressInterval.
+const (
+	defaultProgressDelay = 500 * time.Millisecond
+	progressInterval     = 100 * time.Millisecond
 )
 
 // scanDir runs scan.Dir and, when stderr is a terminal and the scan lasts
-// longer than progressDelay, keeps a progress line on stderr (files seen,
-// bytes), erased before returning. Stdout is never touched and nothing is
-// shown when stderr is a pipe or a file.
-func scanDir(ios *iostreams.IOStreams, dir string, opts scan.Options) (*scan.Cache, error) {
+// longer than delay (0: defaultProgressDelay), keeps a progress line on
+// stderr (files seen, bytes), erased before returning. Stdout is never
+// touched and nothing is shown when stderr is a pipe or a file.
+func scanDir(ios *iostreams.IOStreams, dir string, opts scan.Options, delay time.Duration) (*scan.Cache, error) {
 	if !ios.ErrTTY {
 		return scan.Dir(dir, opts)
 	}
+	if delay <= 0 {
+		delay = defaultProgressDelay
+	}
 	p := &scan.Progress{}
 	opts.Progress = p
-	stop := showProgress(ios, p)
+	stop := showProgress(ios, p, delay)
 	defer stop()
 	return scan.Dir(dir, opts)
 }
 
-// showProgress starts the progress line; the returned func stops it and
-// erases the line if one was drawn.
-func showProgress(ios *iostreams.IOStreams, p *scan.Progress) func() {
+// showProgress starts the progress line after progressDelay; the returned
+// func stops it and erases the line if one was drawn.
+func showProgress(ios *iostreams.IOStreams, p *scan.Progress, progressDelay time.Duration) func() {
 	start := time.Now()
 	done := make(chan struct{})
 	var wg sync.WaitGroup

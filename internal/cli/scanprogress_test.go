@@ -18,6 +18,7 @@ var progressLines = regexp.MustCompile(`^(?:\r\x1b\[KScanning cache: ([0-9]+) fi
 // not: the progress line appears only on a terminal once the delay has
 // passed, is erased at the end, and stdout is the same in every case.
 func TestScanCacheProgress(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join(t.TempDir(), "hub")
 	g, err := cachetest.Generate(root, cachetest.Spec{Repos: 2, Revisions: 2, Files: 30}, time.Now())
 	if err != nil {
@@ -31,17 +32,15 @@ func TestScanCacheProgress(t *testing.T) {
 	}{
 		{"pipe", false, 0, false},
 		{"terminal, quick scan", true, time.Hour, false},
-		{"terminal, slow scan", true, 0, true},
+		{"terminal, slow scan", true, time.Nanosecond, true},
 	}
 	doneIn := regexp.MustCompile(`Done in [0-9.]+s`)
 	var stdouts []string
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			defer func(d time.Duration) { progressDelay = d }(progressDelay)
-			progressDelay = c.delay
 			ios, _, out, errOut := iostreams.Test()
 			ios.ErrTTY = c.errTTY
-			if err := runScanCache(&ScanCacheOptions{IO: ios, Dir: root}); err != nil {
+			if err := runScanCache(&ScanCacheOptions{IO: ios, Dir: root, progressDelay: c.delay}); err != nil {
 				t.Fatal(err)
 			}
 			stdouts = append(stdouts, doneIn.ReplaceAllString(out.String(), "Done"))
