@@ -21,6 +21,10 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -30,6 +34,9 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"help", []string{"hfcache"}, ExitOK, "Usage:", ""},
 		{"version", []string{"hfcache", "--version"}, ExitOK, "hfcache ", ""},
+		{"-v is not --version", []string{"hfcache", "-v"}, ExitUsage, "", "Error: unknown shorthand flag: 'v' in -v\n"},
+		{"-v before the command is its -v", []string{"hfcache", "-v", "scan-cache", "--dir", empty}, ExitOK, "REVISION", ""},
+		{"-vvv before the command", []string{"hfcache", "-vvv", "scan-cache", "--dir", empty}, ExitOK, "REVISION", ""},
 		{"unknown command", []string{"hfcache", "bogus"}, ExitUsage, "", "Error: unknown command \"bogus\" for \"hfcache\"\nRun 'hfcache --help' for usage.\n"},
 		{"unknown command suggests", []string{"hfcache", "scan-cahce"}, ExitUsage, "", "Did you mean this?\n\tscan-cache\n"},
 		{"unknown flag", []string{"hfcache", "scan-cache", "--bogus"}, ExitUsage, "", "Error: unknown flag: --bogus\nRun 'hfcache scan-cache --help' for usage.\n"},

@@ -65,6 +65,9 @@ func setupRoot(root *cobra.Command, ios *iostreams.IOStreams) {
 	root.SetErr(ios.ErrOut)
 	root.SetIn(ios.In)
 	root.SetVersionTemplate("hfcache {{.Version}}\n")
+	// --version only: cobra would also give it -v when that letter is free
+	// at the root, and "hfcache -v scan-cache" must mean a verbose scan.
+	root.Flags().Bool("version", false, "print the version and exit")
 	root.PersistentFlags().BoolVar(&ios.NoColor, "no-color", false, "disable colours and ANSI codes (also NO_COLOR)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
 	root.PersistentPreRunE = validateFlags
