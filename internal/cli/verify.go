@@ -24,6 +24,9 @@ type VerifyOptions struct {
 	All      bool
 	Format   FormatFlags
 
+	// repoTypeSet is true when --repo-type or --type was given.
+	repoTypeSet bool
+
 	cmd *cobra.Command
 }
 
@@ -42,6 +45,7 @@ too. Corrupt, truncated and missing files are listed and the exit code is 1.
 prefix of one; the default is main. --all verifies every revision of every
 repo in the cache, with a progress line on a terminal.`,
 		Example: `  hfcache verify gpt2
+  hfcache verify dataset/glue      # the ids "hfcache ls" prints
   hfcache verify gpt2 --revision refs/pr/1
   hfcache verify my-org/my-dataset --repo-type dataset
   hfcache verify --all
@@ -52,6 +56,7 @@ repo in the cache, with a progress line on a terminal.`,
 				opts.RepoID = args[0]
 			}
 			opts.cmd = cmd
+			opts.repoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
 			return runVerify(opts)
 		},
 	}
@@ -96,7 +101,18 @@ func runVerify(opts *VerifyOptions) error {
 	}
 
 	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
-	if st, err := os.Stat(repoPath); err != nil || !st.IsDir() {
+	if !isDir(repoPath) {
+		// The ids ls prints and rm accepts: model/gpt2, dataset/org/name.
+		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.repoTypeSet) {
+			switch typ {
+			case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
+				if p := filepath.Join(dir, scan.FolderName(typ, id)); isDir(p) {
+					opts.RepoType, opts.RepoID, repoPath = typ, id, p
+				}
+			}
+		}
+	}
+	if !isDir(repoPath) {
 		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", opts.RepoType, opts.RepoID, dir))
 	}
 	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
@@ -194,6 +210,11 @@ func verifyAll(o *modernOut, dir string) error {
 		})
 	}
 	return nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 func short(h string) string {
