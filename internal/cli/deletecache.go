@@ -96,7 +96,8 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	var notDir *scan.NotDirError
 	switch {
 	case errors.As(err, &notFound):
-		return fmt.Errorf("cache directory not found: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notFound.Path)
+		// The wording of ls, rm, prune and verify (hf 1.28's).
+		return &ExitCodeError{Code: ExitError, Msg: "Error: Cache directory not found: " + notFound.Path}
 	case errors.As(err, &notDir):
 		return fmt.Errorf("delete-cache expects a directory but found a file: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notDir.Path)
 	case err != nil:

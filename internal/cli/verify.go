@@ -91,10 +91,10 @@ func runVerify(opts *VerifyOptions) error {
 	}
 	dir, err := cacheDir(ios, opts.Dir)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return o.fail("Cache directory not found: " + dir)
+		return o.failErr("Cache directory not found: "+dir, err)
 	}
 	if opts.All {
 		return verifyAll(o, dir)
@@ -117,11 +117,11 @@ func runVerify(opts *VerifyOptions) error {
 	}
 	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
 	if err != nil {
-		return o.fail(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err))
+		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err), err)
 	}
 	rep, err := verify.New().Revision(repoPath, rev)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if o.mode == render.FormatJSON {
 		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
@@ -152,7 +152,7 @@ func verifyAll(o *modernOut, dir string) error {
 	ios := o.ios
 	targets, err := verify.CacheTargets(dir)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	v := verify.New()
 	progress := ios.ErrTTY && o.mode == render.FormatHuman
@@ -170,7 +170,7 @@ func verifyAll(o *modernOut, dir string) error {
 			if progress {
 				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
 			}
-			return o.fail(err.Error())
+			return o.failErr(err.Error(), err)
 		}
 		reports = append(reports, rep)
 		repos[t.RepoPath] = true
