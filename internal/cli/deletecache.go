@@ -139,6 +139,11 @@ type deleteSession struct {
 // function prints what upstream's command prints after the prompts.
 func (d *deleteSession) runTUI(sortKey string) error {
 	ios := d.ios
+	if d.cache.NbRevisions() == 0 {
+		// Not an empty full-screen list: there is nothing to choose from.
+		fmt.Fprintf(ios.Out, "Nothing to delete: the cache %s has no revisions.\n", d.cache.Path)
+		return nil
+	}
 	if !ios.InTTY || !ios.OutTTY {
 		return &ExitCodeError{Code: ExitError, Msg: "Error: the interactive selection needs a terminal (stdin and stdout).\n" +
 			"Use --disable-tui to review the revisions in a text file instead:\n" +

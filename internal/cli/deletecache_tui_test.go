@@ -22,7 +22,7 @@ func TestRunTUINeedsTerminal(t *testing.T) {
 			started = true
 			return TUISelection{}, nil
 		}
-		d := &deleteSession{ios: ios, cache: &scan.Cache{}, selectTUI: stub}
+		d := &deleteSession{ios: ios, cache: &scan.Cache{Repos: []*scan.Repo{{Revisions: []*scan.Revision{{}}}}}, selectTUI: stub}
 		err := d.runTUI("")
 		var exit *ExitCodeError
 		if !errors.As(err, &exit) || exit.Code != ExitError || !strings.Contains(exit.Msg, "--disable-tui") || !strings.Contains(exit.Msg, "--plain") {
@@ -33,6 +33,30 @@ func TestRunTUINeedsTerminal(t *testing.T) {
 		}
 		if out.Len() != 0 {
 			t.Errorf("in=%v out=%v: printed %q", tc.in, tc.out, out.String())
+		}
+	}
+}
+
+// TestDeleteCacheEmptyCache: on a cache without revisions the checklist
+// does not open (upstream showed an empty full-screen list); hfcache says
+// there is nothing to delete and exits 0, terminal or not.
+func TestDeleteCacheEmptyCache(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tty := range []bool{true, false} {
+		ios, _, out, _ := iostreams.Test()
+		ios.InTTY, ios.OutTTY = tty, tty
+		started := false
+		stub := func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
+			started = true
+			return TUISelection{}, nil
+		}
+		err := runDeleteCache(&DeleteCacheOptions{IO: ios, Dir: dir, selectTUI: stub})
+		if err != nil || started {
+			t.Errorf("tty=%v: err %v, checklist started %v", tty, err, started)
+		}
+		if want := "Nothing to delete: the cache " + dir + " has no revisions.\n"; out.String() != want {
+			t.Errorf("tty=%v: stdout %q, want %q", tty, out.String(), want)
 		}
 	}
 }
