@@ -369,7 +369,7 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 			rs.err = corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
 			return rs
 		}
-		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash); cerr != nil {
+		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash, opts.Modern); cerr != nil {
 			rs.err = cerr
 			return rs
 		}
@@ -614,9 +614,8 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	}
 	err := d.list(w.dirBuf(depth), func(cname []byte, kind byte) bool {
 		name := cname[:len(cname)-1]
-		if rs.opts.Modern && junkNames[string(name)] {
-			return true
-		}
+		// OS helper files inside a revision are files of it, as for hf
+		// 1.28 (it skips them only in the cache root, snapshots/ and refs/).
 		var st fileStat
 		if kind == kindUnknown {
 			if d.lstat(cname, &st) != nil {
