@@ -701,3 +701,4 @@ func TestWorkersAgree(t *testing.T) {
 		}
 	}
 }
+

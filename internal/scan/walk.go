@@ -53,9 +53,26 @@ type fileStat struct {
 	atime, mtime int64 // Unix nanoseconds
 }
 
+// unixNanos is sec seconds and nsec nanoseconds after the Unix epoch in
+// nanoseconds, saturated to the int64 range (years 1678 to 2262) instead of
+// wrapping around: a blob dated in the year 3000 stays in the future ("a few
+// seconds ago", as upstream says) rather than becoming a date in 1800.
+func unixNanos(sec, nsec int64) int64 {
+	const maxSec = math.MaxInt64/1_000_000_000 - 1
+	switch {
+	case sec > maxSec:
+		return math.MaxInt64
+	case sec < -maxSec:
+		return math.MinInt64
+	}
+	return sec*1e9 + nsec
+}
+
+func timeNanos(t time.Time) int64 { return unixNanos(t.Unix(), int64(t.Nanosecond())) }
+
 // statOf converts an os stat.
 func statOf(st os.FileInfo) fileStat {
-	fs := fileStat{kind: kindOther, size: st.Size(), atime: atime(st).UnixNano(), mtime: st.ModTime().UnixNano()}
+	fs := fileStat{kind: kindOther, size: st.Size(), atime: timeNanos(atime(st)), mtime: timeNanos(st.ModTime())}
 	switch m := st.Mode(); {
 	case m.IsRegular():
 		fs.kind = kindReg
