@@ -701,4 +701,3 @@ func TestWorkersAgree(t *testing.T) {
 		}
 	}
 }
-
