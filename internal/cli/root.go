@@ -115,11 +115,28 @@ func newHelpCmd() *cobra.Command {
 // that a failure is a UsageError (exit 2) rather than a plain error. A
 // command that sets its own PersistentPreRunE should call it.
 func validateFlags(cmd *cobra.Command, _ []string) error {
+	if err := emptyDirFlagIsHere(cmd); err != nil {
+		return err
+	}
 	if err := cmd.ValidateRequiredFlags(); err != nil {
 		return &UsageError{Err: err}
 	}
 	if err := cmd.ValidateFlagGroups(); err != nil {
 		return &UsageError{Err: err}
+	}
+	return nil
+}
+
+// emptyDirFlagIsHere turns an empty --dir (or --cache-dir) into ".": upstream's
+// Path("").resolve() is the current folder, while an empty flag value would
+// otherwise read as "no flag" and pick the default cache.
+func emptyDirFlagIsHere(cmd *cobra.Command) error {
+	for _, name := range []string{"dir", "cache-dir"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			if err := f.Value.Set("."); err != nil {
+				return &UsageError{Err: err}
+			}
+		}
 	}
 	return nil
 }
