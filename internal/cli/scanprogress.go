@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
@@ -35,6 +37,17 @@ func scanDir(ios *iostreams.IOStreams, dir string, opts scan.Options, delay time
 	return scan.Dir(dir, opts)
 }
 
+// progressLine is the text of the progress line: hfcache's own words, so
+// counts and rates are go-humanize's ("12,345 files", "8,210 files/s");
+// the size is written as the tables write sizes.
+func progressLine(files, bytes int64, elapsed time.Duration) string {
+	line := fmt.Sprintf("Scanning cache: %s files, %s", humanize.Comma(files), render.Size(bytes))
+	if secs := elapsed.Seconds(); secs >= 0.1 {
+		line += fmt.Sprintf(" (%s files/s)", humanize.Comma(int64(float64(files)/secs)))
+	}
+	return line
+}
+
 // showProgress starts the progress line after progressDelay; the returned
 // func stops it and erases the line if one was drawn.
 func showProgress(ios *iostreams.IOStreams, p *scan.Progress, progressDelay time.Duration) func() {
@@ -43,7 +56,7 @@ func showProgress(ios *iostreams.IOStreams, p *scan.Progress, progressDelay time
 	var wg sync.WaitGroup
 	drawn := false
 	draw := func() {
-		fmt.Fprintf(ios.ErrOut, "\r\x1b[KScanning cache: %d files, %s", p.Files.Load(), render.Size(p.Bytes.Load()))
+		fmt.Fprint(ios.ErrOut, "\r\x1b[K"+progressLine(p.Files.Load(), p.Bytes.Load(), time.Since(start)))
 		drawn = true
 	}
 	wg.Add(1)

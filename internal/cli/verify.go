@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -162,7 +163,7 @@ func verifyAll(o *modernOut, dir string) error {
 	for i, t := range targets {
 		if progress {
 			typ, id, _ := scan.ParseFolderName(filepath.Base(t.RepoPath))
-			line := fmt.Sprintf("Verifying %d/%d: %s/%s@%s", i+1, len(targets), typ, id, short(t.Revision))
+			line := fmt.Sprintf("Verifying %s/%s: %s/%s@%s", humanize.Comma(int64(i+1)), humanize.Comma(int64(len(targets))), typ, id, short(t.Revision))
 			fmt.Fprint(ios.ErrOut, "\r\x1b[K"+o.ansi.Gray(line))
 		}
 		rep, err := v.Revision(t.RepoPath, t.Revision)
