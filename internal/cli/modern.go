@@ -241,20 +241,20 @@ func errorChain(err error) []string {
 	lines := []string{"Debug (HF_DEBUG): error chain, outermost first:"}
 	for depth := 0; err != nil && depth < 32; depth++ {
 		lines = append(lines, fmt.Sprintf("  %T: %v", err, err))
-		switch u := err.(type) {
-		case interface{ Unwrap() []error }:
-			errs := u.Unwrap()
+		// Walking the chain one link at a time is the point here, so the
+		// error's own Unwrap methods are what is wanted, not errors.As.
+		if joined, ok := err.(interface{ Unwrap() []error }); ok { //nolint:errorlint // walks the chain itself
+			errs := joined.Unwrap()
+			if len(errs) == 0 {
+				break
+			}
 			for _, e := range errs[1:] {
 				lines = append(lines, fmt.Sprintf("  %T: %v", e, e))
 			}
-			if len(errs) == 0 {
-				err = nil
-			} else {
-				err = errs[0]
-			}
-		default:
-			err = errors.Unwrap(err)
+			err = errs[0]
+			continue
 		}
+		err = errors.Unwrap(err)
 	}
 	return lines
 }

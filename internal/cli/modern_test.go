@@ -121,8 +121,14 @@ func TestLsUsageErrors(t *testing.T) {
 func TestMissingCacheDirWording(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
 	for _, args := range [][]string{
-		{"ls"}, {"rm", "model/a/one"}, {"prune"}, {"verify", "a/one"}, {"verify", "--all"},
-		{"delete-cache"}, {"delete-cache", "--disable-tui"}, {"delete-cache", "--plain"},
+		{"ls"},
+		{"rm", "model/a/one"},
+		{"prune"},
+		{"verify", "a/one"},
+		{"verify", "--all"},
+		{"delete-cache"},
+		{"delete-cache", "--disable-tui"},
+		{"delete-cache", "--plain"},
 	} {
 		out, errOut, code := run(t, map[string]string{"NO_COLOR": "1"}, false, append(args, "--dir", missing)...)
 		if code != 1 || out != "" || !strings.HasPrefix(errOut, "Error: Cache directory not found: "+missing+"\n") {
