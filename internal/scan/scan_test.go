@@ -244,11 +244,14 @@ func scanCases() []scanCase {
 					dirWithTimes("models--org--empty", 400),
 					cachetest.Entry{Kind: cachetest.Dir, Path: "models--org--empty/snapshots", NoTimes: true},
 					cachetest.Entry{Kind: cachetest.Dir, Path: repoM + "/snapshots", NoTimes: true},
-					dirWithTimes(repoM+"/snapshots/"+revA, 100))
+					dirWithTimes(repoM+"/snapshots/"+revA, 100),
+					// Set, not left to the clock of the build: a loaded
+					// machine made that "now" drift past the tolerance.
+					dirWithTimes(repoM, 200))
 			},
 			repos: []wantRepo{
 				{folder: "models--org--empty", accAgo: 400, modAgo: 400},
-				{folder: repoM, revs: []wantRev{{hash: revA, modAgo: 100}}},
+				{folder: repoM, accAgo: 200, modAgo: 200, revs: []wantRev{{hash: revA, modAgo: 100}}},
 			},
 		},
 		{
