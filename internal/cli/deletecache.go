@@ -141,7 +141,7 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	ios := d.ios
 	if d.cache.NbRevisions() == 0 {
 		// Not an empty full-screen list: there is nothing to choose from.
-		fmt.Fprintf(ios.Out, "Nothing to delete: the cache %s has no revisions.\n", d.cache.Path)
+		fmt.Fprintf(ios.Out, "No revisions in the cache %s. Nothing to delete.\n", d.cache.Path) // as --plain
 		return nil
 	}
 	if !ios.InTTY || !ios.OutTTY {

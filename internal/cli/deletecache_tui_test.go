@@ -55,7 +55,7 @@ func TestDeleteCacheEmptyCache(t *testing.T) {
 		if err != nil || started {
 			t.Errorf("tty=%v: err %v, checklist started %v", tty, err, started)
 		}
-		if want := "Nothing to delete: the cache " + dir + " has no revisions.\n"; out.String() != want {
+		if want := "No revisions in the cache " + dir + ". Nothing to delete.\n"; out.String() != want {
 			t.Errorf("tty=%v: stdout %q, want %q", tty, out.String(), want)
 		}
 	}
