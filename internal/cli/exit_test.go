@@ -35,6 +35,7 @@ func TestExitCodes(t *testing.T) {
 		stderr string // substring, "" = must be empty
 	}{
 		{"help", []string{"hfcache"}, ExitOK, "Usage:", ""},
+		{"help lists every exit code", []string{"hfcache", "--help"}, ExitOK, "Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted (Ctrl-C),\n143 terminated (SIGTERM).", ""},
 		{"version", []string{"hfcache", "--version"}, ExitOK, "hfcache ", ""},
 		{"-v is not --version", []string{"hfcache", "-v"}, ExitUsage, "", "Error: unknown shorthand flag: 'v' in -v\n"},
 		{"-v before the command is its -v", []string{"hfcache", "-v", "scan-cache", "--dir", empty}, ExitOK, "REVISION", ""},

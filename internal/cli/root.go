@@ -27,7 +27,8 @@ It is a drop-in replacement for "huggingface-cli scan-cache" and
 "huggingface-cli delete-cache" (huggingface_hub 0.21), which upstream removed
 in 1.0, and it also speaks the newer "hf cache ls/rm/prune/verify" verbs.
 
-Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted.
+Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
 Set NO_COLOR (or pass --no-color) to leave out colours and ANSI codes.`,
 		Example: `  hfcache scan-cache            # what is in the cache, repo by repo
   hfcache scan-cache -v         # one row per revision
