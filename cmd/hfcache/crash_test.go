@@ -208,15 +208,17 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 
 	// Kill points: one at a random moment of each of the kills equal
 	// slices of the measured length of a deletion (plus a little beyond).
-	// HFCACHE_CRASH_KILLS=200 tries more.
-	kills := 48
-	if n, err := strconv.Atoi(os.Getenv("HFCACHE_CRASH_KILLS")); err == nil && n > 0 {
-		kills = n
-	}
+	// The default is a few kills so that "go test ./..." stays quick;
+	// .ci/run sets HFCACHE_CRASH_KILLS=48 (200 digs deeper). The moments
+	// come from a seeded generator: HFCACHE_CRASH_SEED=<n> replays a run
+	// whose seed a failure logged.
+	kills, seed := crashKills(), crashSeed()
+	t.Logf("HFCACHE_CRASH_KILLS=%d HFCACHE_CRASH_SEED=%d", kills, seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
 	var delays []time.Duration
 	span := elapsed * 11 / 10
 	for k := 0; k < kills; k++ {
-		delays = append(delays, time.Duration((float64(k)+rand.Float64())*float64(span)/float64(kills)))
+		delays = append(delays, time.Duration((float64(k)+rng.Float64())*float64(span)/float64(kills)))
 	}
 	states := map[int]bool{}
 	recovered := 0
@@ -234,16 +236,16 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 
 		after, warnings := revisionFiles(t, dir)
 		if len(warnings) > 0 {
-			t.Fatalf("kill after %v: scan warnings %v", d, warnings)
+			t.Fatalf("seed %d, kill after %v: scan warnings %v", seed, d, warnings)
 		}
 		deleted := 0
 		for hash, files := range before {
 			got, ok := after[hash]
 			switch {
 			case !selected[hash] && got != files:
-				t.Fatalf("kill after %v: kept revision %s changed:\n%s\n--- was\n%s", d, hash, got, files)
+				t.Fatalf("seed %d, kill after %v: kept revision %s changed:\n%s\n--- was\n%s", seed, d, hash, got, files)
 			case selected[hash] && ok && got != files:
-				t.Fatalf("kill after %v: selected revision %s half deleted:\n%s", d, hash, got)
+				t.Fatalf("seed %d, kill after %v: selected revision %s half deleted:\n%s", seed, d, hash, got)
 			case selected[hash] && !ok:
 				deleted++
 			}
@@ -260,7 +262,7 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 			recovered++
 		}
 		if got := cachetest.Listing(t, dir); got != want {
-			t.Fatalf("kill after %v: re-run did not finish the deletion:\n%s", d, diffLines(got, want))
+			t.Fatalf("seed %d, kill after %v: re-run did not finish the deletion:\n%s", seed, d, diffLines(got, want))
 		}
 	}
 	t.Logf("uninterrupted deletion %v; %d kills, %d distinct states %v; %d re-runs completed a journal left by the killed run",
@@ -268,6 +270,28 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 	if len(states) < 3 {
 		t.Logf("warning: only %d distinct kill states (machine too fast or too slow)", len(states))
 	}
+}
+
+// defaultCrashKills is how many kills TestDeleteCacheCrashConsistency
+// makes when HFCACHE_CRASH_KILLS is not set.
+const defaultCrashKills = 6
+
+// crashKills is $HFCACHE_CRASH_KILLS when it is a positive number, else
+// defaultCrashKills.
+func crashKills() int {
+	if n, err := strconv.Atoi(os.Getenv("HFCACHE_CRASH_KILLS")); err == nil && n > 0 {
+		return n
+	}
+	return defaultCrashKills
+}
+
+// crashSeed is $HFCACHE_CRASH_SEED when it is a number, else 1: the kill
+// moments are the same fractions of the deletion on every run.
+func crashSeed() uint64 {
+	if n, err := strconv.ParseUint(os.Getenv("HFCACHE_CRASH_SEED"), 10, 64); err == nil {
+		return n
+	}
+	return 1
 }
 
 // fastTempDir is a temporary folder in memory (/dev/shm) when there is

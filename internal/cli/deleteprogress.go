@@ -23,6 +23,7 @@ type deleteProgress struct {
 	totalBytes   int64
 	items, bytes atomic.Int64
 	start        time.Time
+	delay        time.Duration
 	stop         chan struct{}
 	wg           sync.WaitGroup
 	mu           sync.Mutex
@@ -33,13 +34,17 @@ type deleteProgress struct {
 // freeing bytes; nothing is drawn when stderr is not a terminal.
 func newDeleteProgress(ios *iostreams.IOStreams, items int, bytes int64) *deleteProgress {
 	p := &deleteProgress{ios: ios, totalItems: items, totalBytes: bytes, start: time.Now(), stop: make(chan struct{})}
+	p.delay = ios.ProgressAfter
+	if p.delay <= 0 {
+		p.delay = defaultProgressDelay
+	}
 	if !ios.ErrTTY {
 		return p
 	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t := time.NewTimer(progressDelay)
+		t := time.NewTimer(p.delay)
 		defer t.Stop()
 		for {
 			select {
@@ -86,7 +91,7 @@ func (p *deleteProgress) done() {
 	}
 	close(p.stop)
 	p.wg.Wait()
-	if !p.drawn && time.Since(p.start) >= progressDelay {
+	if !p.drawn && time.Since(p.start) >= p.delay {
 		p.draw() // a long deletion shows its count at least once
 	}
 	if p.drawn {

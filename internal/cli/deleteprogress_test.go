@@ -42,9 +42,8 @@ func TestDeleteProgressShown(t *testing.T) {
 		if _, err := cachetest.Generate(root, cachetest.Spec{Repos: 2, Revisions: 1, Files: 3}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		defer func(d time.Duration) { progressDelay = d }(progressDelay)
-		progressDelay = 0
 		ios, _, out, errOut := iostreams.Test()
+		ios.ProgressAfter = time.Nanosecond
 		ios.ErrTTY = tty
 		cmd := newRmCmd(ios)
 		ids := []string{}

@@ -197,13 +197,13 @@ func repoCacheIDFromURI(uri string) (string, error) {
 		typ = strings.TrimSuffix(segs[0], "s")
 		segs = segs[1:]
 	case "buckets", "kernels":
-		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
 	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
 		return "", upstreamErrorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
 	}
 	if strings.Contains(segs[1], "@") || len(segs) > 2 {
-		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
+		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hfcache rm` for now.")
 	}
 	return typ + "/" + segs[0] + "/" + segs[1], nil
 }
@@ -242,7 +242,7 @@ func runRm(opts *RmOptions) error {
 	}
 	res, err := resolveTargets(cache, opts.Targets)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if len(res.missing) > 0 {
 		lines := make([]string, len(res.missing))
