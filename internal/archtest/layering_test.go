@@ -69,11 +69,16 @@ var rules = []rule{
 	{
 		// The module's own packages they use (scan, render) are checked
 		// through Deps, which is transitive: no third-party code either.
-		name:  "scan, delete and xetcache use the standard library and the module's non-UI packages only",
-		under: []string{"internal/scan", "internal/delete", "internal/xetcache"},
+		name:  "scan, delete, review and xetcache use the standard library and the module's non-UI packages only",
+		under: []string{"internal/scan", "internal/delete", "internal/xetcache", "internal/review"},
 		allowed: func(dep string) bool {
 			return isStd(dep) || (strings.HasPrefix(dep, module+"/") && !isUI(dep))
 		},
+	},
+	{
+		name:    "pycompat uses the standard library only",
+		under:   []string{"internal/pycompat"},
+		allowed: isStd,
 	},
 	{
 		name:    "render never imports cobra, Charm, iostreams or cli",
@@ -199,6 +204,10 @@ func TestViolationsDetected(t *testing.T) {
 		{"delete importing cli", pkg{module + "/internal/delete", []string{module + "/internal/cli", "github.com/spf13/cobra"}}, 2},
 		{"scan importing another module", pkg{module + "/internal/scan", []string{"github.com/dustin/go-humanize"}}, 1},
 		{"scan subpackage importing lipgloss", pkg{module + "/internal/scan/walk", []string{"charm.land/lipgloss/v2"}}, 1},
+		{"pycompat with std only", pkg{module + "/internal/pycompat", []string{"strings", "os"}}, 0},
+		{"pycompat importing scan", pkg{module + "/internal/pycompat", []string{module + "/internal/scan"}}, 1},
+		{"review importing pycompat", pkg{module + "/internal/review", []string{module + "/internal/pycompat", "os"}}, 0},
+		{"review importing iostreams", pkg{module + "/internal/review", []string{module + "/internal/iostreams"}}, 1},
 		{"render importing scan", pkg{module + "/internal/render", []string{module + "/internal/scan", "fmt"}}, 0},
 		{"render importing bubbletea", pkg{module + "/internal/render", []string{"charm.land/bubbletea/v2"}}, 1},
 		{"render importing iostreams and cli", pkg{module + "/internal/render", []string{module + "/internal/iostreams", module + "/internal/cli"}}, 2},

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // Entry is one row of a listing: a repo, or one revision of a repo.
@@ -51,11 +51,11 @@ type Filter struct {
 // ParseFilter parses one filter expression. Errors carry upstream's exact
 // messages (the CLI shows them as "Invalid value: <msg>").
 func ParseFilter(expr string) (Filter, error) {
-	m := filterPattern.FindStringSubmatch(pytext.Strip(expr))
+	m := filterPattern.FindStringSubmatch(pycompat.Strip(expr))
 	if m == nil {
 		return Filter{}, parseErrorf("Invalid filter expression: '%s'.", expr)
 	}
-	key, op, raw := strings.ToLower(m[1]), m[2], pytext.Strip(m[3])
+	key, op, raw := strings.ToLower(m[1]), m[2], pycompat.Strip(m[3])
 	if op == "==" {
 		op = "=" // upstream's pattern reads "==" but then rejects it; we accept it
 	}
@@ -155,7 +155,7 @@ var numberWithUnit = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
 // parseWithUnit mirrors upstream's _parse_with_unit: a plain (Python) int,
 // or digits followed by a unit.
 func parseWithUnit(value string, units []unit) (int64, error) {
-	stripped := pytext.Strip(value)
+	stripped := pycompat.Strip(value)
 	if stripped == "" {
 		return 0, parseErrorf("Value cannot be empty.")
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
-	"github.com/hfcache/hfcache/internal/scan"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // cacheDir picks the cache directory like huggingface_hub: the flag, else
@@ -30,7 +30,7 @@ func cacheDir(ios *iostreams.IOStreams, flag string) (string, error) {
 	} else {
 		dir = expandUser(ios, dir)
 	}
-	return scan.ResolvePath(dir)
+	return pycompat.ResolvePath(dir)
 }
 
 // defaultCacheDir is constants.HF_HUB_CACHE of huggingface_hub.
@@ -106,14 +106,14 @@ func expandUser(ios *iostreams.IOStreams, p string) string {
 // else ~/.cache/huggingface/xet; "~" expanded, links resolved.
 func xetDir(ios *iostreams.IOStreams) (string, error) {
 	if v, ok := ios.LookupEnv("HF_XET_CACHE"); ok {
-		return scan.ResolvePath(expandEnvPath(ios, v))
+		return pycompat.ResolvePath(expandEnvPath(ios, v))
 	}
-	return scan.ResolvePath(filepath.Join(hfHome(ios), "xet"))
+	return pycompat.ResolvePath(filepath.Join(hfHome(ios), "xet"))
 }
 
 // isDefaultCache reports whether the hub cache dir (resolved) is the one
 // the environment designates, i.e. the cache that goes with xetDir.
 func isDefaultCache(ios *iostreams.IOStreams, dir string) bool {
-	def, err := scan.ResolvePath(defaultCacheDir(ios))
+	def, err := pycompat.ResolvePath(defaultCacheDir(ios))
 	return err == nil && def == dir
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -163,7 +164,7 @@ func (o *modernOut) table(items []render.Object, cols []render.Column, idKey str
 		}
 		fmt.Fprintln(o.ios.Out, render.AgentTable(items, keys))
 	case render.FormatJSON:
-		fmt.Fprintln(o.ios.Out, render.PyJSON(items))
+		fmt.Fprintln(o.ios.Out, pycompat.JSON(items))
 	case render.FormatQuiet:
 		fmt.Fprint(o.ios.Out, render.QuietIDs(items, idKey))
 	}

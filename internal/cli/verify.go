@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 	"github.com/hfcache/hfcache/internal/verify"
@@ -125,7 +126,7 @@ func runVerify(opts *VerifyOptions) error {
 		return o.failErr(err.Error(), err)
 	}
 	if o.mode == render.FormatJSON {
-		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
+		fmt.Fprintln(ios.Out, pycompat.JSON(reportObject(rep)))
 	}
 	if !rep.OK() {
 		printProblems(o, rep)
@@ -188,7 +189,7 @@ func verifyAll(o *modernOut, dir string) error {
 		for i, r := range reports {
 			objs[i] = reportObject(r)
 		}
-		fmt.Fprintln(ios.Out, render.PyJSON(objs))
+		fmt.Fprintln(ios.Out, pycompat.JSON(objs))
 	}
 	nProblems := 0
 	for _, r := range reports {

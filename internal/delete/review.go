@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 
 	"github.com/hfcache/hfcache/internal/render"
 )
@@ -131,12 +131,12 @@ func ParseReview(content string) []string {
 			}
 			content = content[i+1:]
 		}
-		line = pytext.Strip(line)
+		line = pycompat.Strip(line)
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
 		if j := strings.IndexByte(line, '#'); j >= 0 {
-			line = pytext.Strip(line[:j])
+			line = pycompat.Strip(line[:j])
 		}
 		if line != "" {
 			hashes = append(hashes, line)

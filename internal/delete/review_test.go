@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
 	"github.com/hfcache/hfcache/internal/scan"
@@ -181,7 +181,7 @@ func FuzzParseReview(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content string) {
 		got := ParseReview(content)
 		for _, h := range got {
-			if h == "" || strings.ContainsAny(h, "#\r\n") || pytext.Strip(h) != h {
+			if h == "" || strings.ContainsAny(h, "#\r\n") || pycompat.Strip(h) != h {
 				t.Fatalf("bad hash %q from %q", h, content)
 			}
 		}

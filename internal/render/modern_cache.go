@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -74,7 +75,7 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		header := []string{"repo_id", "repo_type", "size_on_disk", "last_accessed", "last_modified", "refs"}
 		rows := make([][]string, len(repos))
 		for i, r := range repos {
-			rows[i] = []string{r.ID, r.Type, fmt.Sprint(r.Size), PyFloat(Epoch(r.LastAccessed)), PyFloat(Epoch(r.LastModified)), strings.Join(r.Refs(), " ")}
+			rows[i] = []string{r.ID, r.Type, fmt.Sprint(r.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(r.LastModified)), strings.Join(r.Refs(), " ")}
 		}
 		return CSV(header, rows)
 	}
@@ -84,7 +85,7 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		rev := revs[i]
 		refs := append([]string{}, rev.Refs...)
 		sort.Strings(refs)
-		rows[i] = []string{r.ID, r.Type, rev.Hash, rev.SnapshotPath, fmt.Sprint(rev.Size), PyFloat(Epoch(r.LastAccessed)), PyFloat(Epoch(rev.LastModified)), strings.Join(refs, " ")}
+		rows[i] = []string{r.ID, r.Type, rev.Hash, rev.SnapshotPath, fmt.Sprint(rev.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(rev.LastModified)), strings.Join(refs, " ")}
 	}
 	return CSV(header, rows)
 }

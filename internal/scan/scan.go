@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
@@ -55,7 +57,7 @@ func (e *NotDirError) Error() string { return "cache path is not a directory: " 
 var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
 
 // Dir scans the cache directory dir, which should already be absolute and
-// resolved (see ResolvePath). Repos are prepared in parallel, then all
+// resolved (see pycompat.ResolvePath). Repos are prepared in parallel, then all
 // their revisions are walked by one bounded pool of workers, so a huge repo
 // is spread over every worker too.
 func Dir(dir string, opts Options) (*Cache, error) {
@@ -201,152 +203,8 @@ func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string, skip
 		if err != nil {
 			return unreadable(repoPath, "Ref", p, err)
 		}
-		hash := universalNewlines(string(data))
+		hash := pycompat.UniversalNewlines(string(data))
 		refsByHash[hash] = append(refsByHash[hash], name)
 	}
 	return nil
-}
-
-func universalNewlines(s string) string {
-	if !strings.Contains(s, "\r") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
-}
-
-// pyResolve mimics Python's Path.resolve(strict=False): it resolves links
-// as far as the path exists and appends the remaining components.
-func pyResolve(p string) string {
-	p = filepath.Clean(p)
-	for dir, rest := p, ""; ; {
-		if real, err := filepath.EvalSymlinks(dir); err == nil {
-			if rest == "" {
-				return real
-			}
-			// dir exists; the next component may be a dangling link.
-			first, tail, _ := strings.Cut(rest, string(filepath.Separator))
-			next := filepath.Join(real, first)
-			if target, err := os.Readlink(next); err == nil {
-				if !filepath.IsAbs(target) {
-					target = filepath.Join(real, target)
-				}
-				if tail != "" {
-					target = filepath.Join(target, tail)
-				}
-				if target == p { // a loop: give up resolving
-					return p
-				}
-				return pyResolveDepth(target, 40)
-			}
-			return filepath.Join(real, rest)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return p
-		}
-		if rest == "" {
-			rest = filepath.Base(dir)
-		} else {
-			rest = filepath.Join(filepath.Base(dir), rest)
-		}
-		dir = parent
-	}
-}
-
-func pyResolveDepth(p string, depth int) string {
-	if depth == 0 {
-		return p
-	}
-	if real, err := filepath.EvalSymlinks(p); err == nil {
-		return real
-	}
-	parent, base := filepath.Dir(p), filepath.Base(p)
-	realParent := parent
-	if r, err := filepath.EvalSymlinks(parent); err == nil {
-		realParent = r
-	} else if parent != p {
-		realParent = pyResolveDepth(parent, depth-1)
-	}
-	next := filepath.Join(realParent, base)
-	if target, err := os.Readlink(next); err == nil {
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(realParent, target)
-		}
-		return pyResolveDepth(target, depth-1)
-	}
-	return next
-}
-
-// pyRefsRepr renders refs by hash like Python's repr of
-// dict[str, set[str]]; keys and set members are sorted.
-func pyRefsRepr(refsByHash map[string][]string) string {
-	hashes := make([]string, 0, len(refsByHash))
-	for h := range refsByHash {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, h := range hashes {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(PyRepr(h))
-		b.WriteString(": {")
-		refs := append([]string(nil), refsByHash[h]...)
-		sort.Strings(refs)
-		for j, r := range refs {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(PyRepr(r))
-		}
-		b.WriteByte('}')
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-// PyRepr renders a string as Python's repr() does.
-func PyRepr(s string) string {
-	quote := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == rune(quote) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == 0xFFFD:
-			b.WriteString(`\ufffd`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
-}
-
-// ResolvePath makes p absolute and resolves its links as far as it exists,
-// like Python's Path.resolve(strict=False).
-func ResolvePath(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", p, err)
-	}
-	return pyResolve(abs), nil
 }

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // How the scan works (see docs/PERFORMANCE.md for the figures):
@@ -465,7 +467,7 @@ func (rs *repoScan) finish() {
 		repo.Revisions = append(repo.Revisions, rev)
 	}
 	if len(rs.refsByHash) > 0 {
-		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pyRefsRepr(rs.refsByHash), repo.Path)
+		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pycompat.ReprDictOfSets(rs.refsByHash), repo.Path)
 		return
 	}
 	blobs := rs.table().blobs
@@ -710,9 +712,9 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 			return corrupted(rs.repo.Path, "Blob missing (symlink loop): %s", p)
 		}
 		if cannotRead(serr) {
-			return unreadable(rs.repo.Path, "Blob", pyResolve(p), serr)
+			return unreadable(rs.repo.Path, "Blob", pycompat.Resolve(p), serr)
 		}
-		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pyResolve(p))
+		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pycompat.Resolve(p))
 	}
 	st, err := os.Stat(real)
 	if cannotRead(err) {

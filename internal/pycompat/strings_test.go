@@ -1,4 +1,4 @@
-package pytext
+package pycompat
 
 import "testing"
 
@@ -15,6 +15,23 @@ func TestStrip(t *testing.T) {
 	for in, want := range tests {
 		if got := Strip(in); got != want {
 			t.Errorf("Strip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRepr(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"main", "'main'"},
+		{"it's", `"it's"`},
+		{`it's "x"`, `'it\'s "x"'`},
+		{"a\nb\r\tc\\", `'a\nb\r\tc\\'`},
+		{"\x01\x7f", `'\x01\x7f'`},
+		{"\u0085é", `'\x85é'`},
+		{"\xff", `'\ufffd'`},
+	}
+	for _, c := range cases {
+		if got := Repr(c.in); got != c.want {
+			t.Errorf("Repr(%q) = %s, want %s", c.in, got, c.want)
 		}
 	}
 }
