@@ -159,14 +159,14 @@ func parseWithUnit(value string, units []unit) (int64, error) {
 	if stripped == "" {
 		return 0, parseErrorf("Value cannot be empty.")
 	}
-	if n, ok := pyInt(stripped); ok {
+	if n, ok := pycompat.ParseInt(stripped); ok {
 		return n, nil
 	}
 	m := numberWithUnit.FindStringSubmatch(stripped)
 	if m == nil {
 		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
-	n, ok := pyInt(m[1])
+	n, ok := pycompat.ParseInt(m[1])
 	if !ok {
 		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
@@ -184,44 +184,6 @@ func parseWithUnit(value string, units []unit) (int64, error) {
 		names[i] = "'" + u.name + "'"
 	}
 	return 0, parseErrorf("Unknown unit '%s'. Must be one of [%s].", name, strings.Join(names, ", "))
-}
-
-// pyInt parses like Python's int(str): optional sign, digits, single
-// underscores between digits. Values beyond int64 are rejected.
-func pyInt(s string) (int64, bool) {
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	if s == "" || s[0] == '_' || s[len(s)-1] == '_' {
-		return 0, false
-	}
-	var n int64
-	prevUnderscore := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' {
-			if prevUnderscore {
-				return 0, false
-			}
-			prevUnderscore = true
-			continue
-		}
-		prevUnderscore = false
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if n > (math.MaxInt64-9)/10 {
-			n = math.MaxInt64 // Python ints are unbounded; saturate
-			continue
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }
 
 // SortKeys are the values --sort accepts, in upstream's order.

@@ -19,6 +19,10 @@ func IsSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
 
+// SingleLine is Python's " ".join(s.split()): runs of white space become
+// one space, and none is left at either end.
+func SingleLine(s string) string { return strings.Join(strings.FieldsFunc(s, IsSpace), " ") }
+
 // UniversalNewlines is what Python's text-mode read() returns for s:
 // "\r\n" and a lone "\r" both become "\n".
 func UniversalNewlines(s string) string {

@@ -35,3 +35,19 @@ func TestRepr(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleLine(t *testing.T) {
+	tests := map[string]string{
+		"":               "",
+		"  a  b\n\tc ":   "a b c",
+		"one":            "one",
+		"x\x1cy":         "x y", // Python's split() also splits on \x1c-\x1f
+		"a\u00a0b":       "a b",
+		"\u3000lead\r\n": "lead",
+	}
+	for in, want := range tests {
+		if got := SingleLine(in); got != want {
+			t.Errorf("SingleLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

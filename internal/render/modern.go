@@ -70,10 +70,6 @@ func (o Object) Items() iter.Seq2[string, any] {
 	}
 }
 
-// singleLine collapses runs of whitespace into one space and trims, like
-// Python's " ".join(s.split()).
-func singleLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // humanCell is upstream's _format_table_value_human for our value types.
 func humanCell(v any) string {
 	switch x := v.(type) {
@@ -87,11 +83,11 @@ func humanCell(v any) string {
 	case []string:
 		parts := make([]string, len(x))
 		for i, s := range x {
-			parts[i] = singleLine(s)
+			parts[i] = pycompat.SingleLine(s)
 		}
 		return strings.Join(parts, ", ")
 	}
-	return singleLine(pycompat.Str(v))
+	return pycompat.SingleLine(pycompat.Str(v))
 }
 
 // ToHeader turns a key into a SCREAMING_SNAKE header ("last_modified" ->
@@ -230,7 +226,7 @@ func AgentTable(items []Object, keys []string) string {
 	for _, it := range items {
 		cells := make([]string, len(keys))
 		for i, k := range keys {
-			cells[i] = singleLine(pycompat.Str(it.Get(k)))
+			cells[i] = pycompat.SingleLine(pycompat.Str(it.Get(k)))
 		}
 		lines = append(lines, strings.Join(cells, "\t"))
 	}
@@ -281,30 +277,4 @@ func Result(mode Format, msg string, data Object, ansi ANSI) string {
 		}
 	}
 	return ""
-}
-
-// CSV renders rows as Python's csv.writer does: minimal quoting and "\r\n"
-// line ends.
-func CSV(header []string, rows [][]string) string {
-	var b strings.Builder
-	write := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if strings.ContainsAny(c, ",\"\r\n") {
-				b.WriteByte('"')
-				b.WriteString(strings.ReplaceAll(c, `"`, `""`))
-				b.WriteByte('"')
-			} else {
-				b.WriteString(c)
-			}
-		}
-		b.WriteString("\r\n")
-	}
-	write(header)
-	for _, r := range rows {
-		write(r)
-	}
-	return b.String()
 }

@@ -77,7 +77,7 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		for i, r := range repos {
 			rows[i] = []string{r.ID, r.Type, fmt.Sprint(r.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(r.LastModified)), strings.Join(r.Refs(), " ")}
 		}
-		return CSV(header, rows)
+		return pycompat.CSV(header, rows)
 	}
 	header := []string{"repo_id", "repo_type", "revision", "snapshot_path", "size_on_disk", "last_accessed", "last_modified", "refs"}
 	rows := make([][]string, len(repos))
@@ -87,7 +87,7 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		sort.Strings(refs)
 		rows[i] = []string{r.ID, r.Type, rev.Hash, rev.SnapshotPath, fmt.Sprint(rev.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(rev.LastModified)), strings.Join(refs, " ")}
 	}
-	return CSV(header, rows)
+	return pycompat.CSV(header, rows)
 }
 
 // LsSummary is the line after the table (before ANSI bold), with its

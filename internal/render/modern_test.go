@@ -69,14 +69,6 @@ func TestResult(t *testing.T) {
 	}
 }
 
-func TestCSV(t *testing.T) {
-	got := CSV([]string{"a", "b"}, [][]string{{"x,y", `say "hi"`}, {" lead", ""}})
-	want := "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n lead,\r\n"
-	if got != want {
-		t.Errorf("CSV = %q, want %q", got, want)
-	}
-}
-
 func TestToHeader(t *testing.T) {
 	for in, want := range map[string]string{"last_modified": "LAST_MODIFIED", "id": "ID", "camelCase": "CAMEL_CASE"} {
 		if got := ToHeader(in); got != want {
