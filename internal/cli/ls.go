@@ -31,8 +31,6 @@ type LsOptions struct {
 	Targets          []string
 	Include, Exclude []string
 	Revision         string
-
-	cmd *cobra.Command
 }
 
 func newLsCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -75,7 +73,7 @@ hf download). Quiet mode prints the hf:// URI of each file, which rm takes.`,
 			negated(cmd, &opts.Revisions, "revisions")
 			negated(cmd, &opts.ShowWarnings, "show-warnings")
 			opts.LimitSet = cmd.Flags().Changed("limit")
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runLs(opts)
 		},
 	}
@@ -101,7 +99,7 @@ type lsEntry struct {
 
 func runLs(opts *LsOptions) error {
 	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, true)
+	o, err := newModernOut(ios, "ls", "[OPTIONS]", opts.Format, true)
 	if err != nil {
 		return err
 	}

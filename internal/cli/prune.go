@@ -26,8 +26,6 @@ type PruneOptions struct {
 	Xet      bool
 	Force    bool
 	Format   FormatFlags
-
-	cmd *cobra.Command
 }
 
 func newPruneCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -69,7 +67,7 @@ Linux); elsewhere, or to override, close those programs and pass --force.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runPrune(opts)
 		},
 	}
@@ -87,7 +85,7 @@ Linux); elsewhere, or to override, close those programs and pass --force.`,
 
 func runPrune(opts *PruneOptions) error {
 	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, false)
+	o, err := newModernOut(ios, "prune", "[OPTIONS]", opts.Format, false)
 	if err != nil {
 		return err
 	}

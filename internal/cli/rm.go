@@ -28,8 +28,6 @@ type RmOptions struct {
 	// delete instead of whole revisions (see files.go).
 	Include, Exclude []string
 	Revision         string
-
-	cmd *cobra.Command
 }
 
 func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -70,7 +68,7 @@ File targets cannot be mixed with repo or revision targets.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
 			opts.Targets = args
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runRm(opts)
 		},
 	}
@@ -226,7 +224,7 @@ func countDeletions(sel []render.Selection) deletionCounts {
 
 func runRm(opts *RmOptions) error {
 	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] TARGETS...", opts.Format, false)
+	o, err := newModernOut(ios, "rm", "[OPTIONS] TARGETS...", opts.Format, false)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,9 @@ type VerifyOptions struct {
 	All      bool
 	Format   FormatFlags
 
-	// repoTypeSet is true when --repo-type or --type was given.
-	repoTypeSet bool
-
-	cmd *cobra.Command
+	// RepoTypeSet is true when --repo-type or --type was given: an id of
+	// the form "dataset/org/name" then only matches that type.
+	RepoTypeSet bool
 }
 
 func newVerifyCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -57,8 +56,8 @@ repo in the cache, with a progress line on a terminal.`,
 			if len(args) == 1 {
 				opts.RepoID = args[0]
 			}
-			opts.cmd = cmd
-			opts.repoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
+			formatFlagsGiven(cmd, &opts.Format)
+			opts.RepoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
 			return runVerify(opts)
 		},
 	}
@@ -73,7 +72,7 @@ repo in the cache, with a progress line on a terminal.`,
 
 func runVerify(opts *VerifyOptions) error {
 	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] REPO_ID", opts.Format, false)
+	o, err := newModernOut(ios, "verify", "[OPTIONS] REPO_ID", opts.Format, false)
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func runVerify(opts *VerifyOptions) error {
 	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
 	if !isDir(repoPath) {
 		// The ids ls prints and rm accepts: model/gpt2, dataset/org/name.
-		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.repoTypeSet) {
+		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.RepoTypeSet) {
 			switch typ {
 			case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
 				if p := filepath.Join(dir, scan.FolderName(typ, id)); isDir(p) {
