@@ -114,6 +114,7 @@ type executor struct {
 	opts     ExecOptions
 	res      *Result
 	op       *operation
+	h        *handles // opened on first use (pins)
 	// shared are payloads of the shared blob store that this run stopped
 	// referencing: collected at the end when nothing else does.
 	shared map[string]bool
@@ -123,6 +124,30 @@ func (ex *executor) close() {
 	if ex.op != nil {
 		ex.op.finish()
 	}
+	ex.h.close()
+}
+
+// pins returns the execution's pinned folders, opening the cache folder on
+// first use.
+func (ex *executor) pins() (*handles, error) {
+	if ex.h == nil {
+		h, err := openHandles(ex.cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		ex.h = h
+	}
+	return ex.h, nil
+}
+
+// removeFile removes one file or link inside container through the pinned
+// handle of its folder (see handles.removeFile).
+func (ex *executor) removeFile(container, path string) error {
+	h, err := ex.pins()
+	if err != nil {
+		return err
+	}
+	return h.removeFile(container, path)
 }
 
 // skip records a path kept on purpose, once.
@@ -152,7 +177,11 @@ func (ex *executor) removed(kind Kind, path string) {
 // use.
 func (ex *executor) operation() (*operation, error) {
 	if ex.op == nil {
-		op, err := startOperation(ex.cacheDir)
+		h, err := ex.pins()
+		if err != nil {
+			return nil, err
+		}
+		op, err := startOperation(h, &ex.opts)
 		if err != nil {
 			return nil, err
 		}

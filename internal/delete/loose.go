@@ -32,6 +32,7 @@ const KindLock Kind = "lock"
 func RemoveLoose(c *scan.Cache, paths []string, opts ExecOptions) *Result {
 	res := &Result{}
 	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res}
+	defer ex.close()
 	byRepo := map[string][]string{}
 	var locks []string
 	for _, p := range paths {
@@ -166,7 +167,7 @@ func (ex *executor) looseOfRepo(repo string, files []string, used scan.BlobSet, 
 }
 
 func (ex *executor) removeLooseFile(kind Kind, container, p string) {
-	if err := removeFile(container, p); err != nil {
+	if err := ex.removeFile(container, p); err != nil {
 		if errors.Is(err, ErrLinkedParent) || errors.Is(err, ErrOutsideRepo) {
 			ex.skip(kind, p, err)
 			return

@@ -26,9 +26,32 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		return
 	}
 	defer locks.release()
+	h, err := ex.pins()
+	if err != nil {
+		ex.fail(KindRepo, repoPath, err)
+		return
+	}
+	// Pin the repo folder before reading it, and check after reading that
+	// its name still leads to the pinned folder: what is removed below is
+	// removed in the folder that was read.
+	repoDir, err := h.dir(repoPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed by another run
+	}
+	if err != nil {
+		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
+		return
+	}
+	defer h.forget(repoPath)
 	// Re-validate against the disk: what does deleting these revisions
 	// mean now?
-	fresh, err := scan.ScanRepo(repoPath, ex.plan.ScanOptions())
+	fresh, err := rescanRepo(repoPath, ex.plan.ScanOptions())
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed by another run
+	}
+	if err == nil && !h.cache.still(filepath.Base(repoPath), repoDir) {
+		err = fmt.Errorf("%s was replaced while it was read", repoPath)
+	}
 	if err != nil {
 		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
@@ -49,7 +72,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 				ex.skip(KindBlob, b.Path, ErrOutsideCache)
 			}
 		}
-		ex.wholeRepoShared(repoPath, fresh)
+		ex.wholeRepoShared(repoDir, fresh)
 		return
 	}
 	now := &Plan{CacheDir: ex.cacheDir}
@@ -107,7 +130,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	refFailed := map[string]bool{}
 	for _, s := range snapshots {
 		for _, ref := range refsOf[s] {
-			if err := removeFile(repoPath, ref); err != nil {
+			if err := h.removeFile(filepath.Join(repoPath, "refs"), ref); err != nil {
 				ex.fail(KindRef, ref, err)
 				refFailed[s], failed = true, true
 				continue
@@ -121,7 +144,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 			ex.skip(KindSnapshot, s, errRefKept)
 			continue
 		}
-		if err := op.discard(repoPath, s, true); err != nil {
+		if err := ex.discardSnapshot(op, repoPath, s); err != nil {
 			ex.fail(KindSnapshot, s, err)
 			failed = true
 			continue
@@ -136,7 +159,7 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		blobs = unusedBlobs(repoPath, blobs, ex.plan.ScanOptions())
 	}
 	for _, b := range blobs {
-		if err := removeFile(repoPath, b); err != nil {
+		if err := h.removeFile(filepath.Join(repoPath, "blobs"), b); err != nil {
 			ex.fail(KindBlob, b, err)
 			continue
 		}
@@ -181,13 +204,53 @@ func unusedBlobs(repoPath string, blobs []string, opts scan.Options) []string {
 	return out
 }
 
-// wholeRepo removes a repo folder: one rename into the trash, then the
-// removal there. When the rename is impossible (the trash is on another
-// filesystem) the folder is emptied in place in a safe order.
-func (ex *executor) wholeRepo(repoPath string, size int64) {
+// discardSnapshot moves snapshot folder s of the repo into the trash
+// through the pinned snapshots/ folder (see operation.discard).
+func (ex *executor) discardSnapshot(op *operation, repoPath, s string) error {
+	snapshots := filepath.Join(repoPath, "snapshots")
+	if filepath.Dir(s) != snapshots {
+		return fmt.Errorf("remove %s: %w", s, ErrOutsideRepo)
+	}
+	parent, err := op.h.dir(snapshots)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // removed by another run
+	}
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", s, err)
+	}
+	return op.discard(parent, filepath.Base(s), nil, true)
+}
+
+// rescanRepo reads a repo again just before it is changed. Another run
+// removing a revision while it is read makes the scanner fail on a
+// snapshot that vanished: the repo is read again (a few times) so that
+// what another run already did is not reported as a failure. A repo that
+// is gone returns an error wrapping fs.ErrNotExist.
+func rescanRepo(repoPath string, opts scan.Options) (*scan.Repo, error) {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		var fresh *scan.Repo
+		fresh, err = scan.ScanRepo(repoPath, opts)
+		if err == nil {
+			return fresh, nil
+		}
+		if _, statErr := os.Lstat(repoPath); errors.Is(statErr, fs.ErrNotExist) {
+			return nil, statErr
+		}
+	}
+	return nil, err
+}
+
+// wholeRepo removes a repo folder: one rename into the trash through the
+// pinned cache folder, then the removal there. When the rename is
+// impossible (the trash is on another filesystem, or refused) the folder
+// is emptied in place, through its pinned handle, in a safe order.
+func (ex *executor) wholeRepo(repoDir *pinnedDir, size int64) {
+	repoPath := repoDir.path
+	h := ex.h
 	op, err := ex.operation()
 	if err == nil {
-		err = op.discard(ex.cacheDir, repoPath, false)
+		err = op.discard(h.cache, filepath.Base(repoPath), repoDir.info, false)
 	}
 	if errors.Is(err, errTrashRemove) {
 		// Out of the cache already, but its files could not be removed;
@@ -195,8 +258,12 @@ func (ex *executor) wholeRepo(repoPath string, size int64) {
 		ex.fail(KindRepo, repoPath, err)
 		return
 	}
+	if errors.Is(err, ErrRepoChanged) {
+		ex.fail(KindRepo, repoPath, err)
+		return
+	}
 	if err != nil {
-		if err = removeRepoInPlace(repoPath); err != nil {
+		if err = removeRepoInPlace(h, repoDir); err != nil {
 			ex.fail(KindRepo, repoPath, err)
 			return
 		}

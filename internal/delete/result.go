@@ -1,6 +1,9 @@
 package delete
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Kind names what a removed path is, as upstream's log lines do.
 type Kind string
@@ -60,6 +63,16 @@ type ExecOptions struct {
 	OnRemove func(kind Kind, path string)
 	// NoLock skips taking the download locks of the affected repos.
 	NoLock bool
+
+	// Test seams, set by this package's tests only (so that they can run
+	// in parallel).
+	//
+	// journalCreated is called with the path of a new journal file right
+	// after it is created, before it is locked.
+	journalCreated func(path string)
+	// sharedLockWait bounds the wait for a shared payload's lock; zero
+	// means defaultSharedLockWait.
+	sharedLockWait time.Duration
 }
 
 // Errors explaining why a path was kept or could not be removed.
