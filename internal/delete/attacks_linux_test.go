@@ -126,7 +126,6 @@ func TestAttackTrashSwap(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	var tr cachetest.Tree
-	var names []string
 	for i := 0; i < 12; i++ {
 		f := fmt.Sprintf("models--acme--r%02d", i)
 		tr.AddRepo(f)
@@ -136,7 +135,6 @@ func TestAttackTrashSwap(t *testing.T) {
 			tr.AddSnapshotFile(f, r1, b+".txt", b)
 		}
 		tr.AddRef(f, "main", r1)
-		names = append(names, f)
 	}
 	if err := tr.Build(dir, time.Now()); err != nil {
 		t.Fatal(err)
@@ -188,10 +186,6 @@ func TestAttackTrashSwap(t *testing.T) {
 			_ = unix.Renameat2(unix.AT_FDCWD, trash, unix.AT_FDCWD, evil, unix.RENAME_EXCHANGE)
 		}
 	}()
-	var paths []string
-	for _, n := range names {
-		paths = append(paths, filepath.Join(dir, n))
-	}
 	c := mustScan(t, dir)
 	var hashes []string
 	for _, r := range c.Repos {
