@@ -208,6 +208,7 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
+	d.plan(hashes) // warns about unknown hashes a third time, as upstream does
 	fmt.Fprintln(ios.Out, "Start deletion.")
 	return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, picks), delete.ExecOptions{}))
 }
