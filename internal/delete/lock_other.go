@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package delete
 
@@ -25,3 +25,6 @@ var errTooManyOpen = errors.New("too many open files")
 
 // openLock opens a lock file read-only.
 func openLock(path string) (*os.File, error) { return os.Open(path) }
+
+// errSharingViolation never happens here.
+var errSharingViolation = errors.New("sharing violation")

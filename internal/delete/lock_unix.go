@@ -37,6 +37,9 @@ const locksCheckable = true
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK
 
+// errSharingViolation never happens where open files can be removed.
+var errSharingViolation = errors.New("sharing violation")
+
 // errTooManyOpen is what opening a lock file returns at the open-file
 // limit.
 var errTooManyOpen error = syscall.EMFILE

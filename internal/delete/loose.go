@@ -111,6 +111,14 @@ func (ex *executor) locksOfRepo(dir string, files []string) {
 		}
 		return
 	}
+	if !renameOpenFiles {
+		// Windows: a file open here cannot be removed, so the locks are
+		// closed first. A download that opens one of them meanwhile keeps
+		// it open without sharing delete access: its removal then fails
+		// with a sharing violation and the file is kept (removeLooseFile).
+		held.release()
+		held = nil
+	}
 	for _, p := range files {
 		ex.removeLooseFile(KindLock, dir, p)
 	}
@@ -168,6 +176,10 @@ func (ex *executor) looseOfRepo(repo string, files []string, used scan.BlobSet, 
 
 func (ex *executor) removeLooseFile(kind Kind, container, p string) {
 	if err := ex.removeFile(container, p); err != nil {
+		if kind == KindLock && errors.Is(err, errSharingViolation) {
+			ex.skip(kind, p, fmt.Errorf("%w: %s", ErrRepoLockHeld, p))
+			return
+		}
 		if errors.Is(err, ErrLinkedParent) || errors.Is(err, ErrOutsideRepo) {
 			ex.skip(kind, p, err)
 			return

@@ -18,3 +18,7 @@ func ownedByUs(fs.FileInfo) bool { return true }
 
 // ownedByMe: owners are not checked here (ACLs are not inspected).
 func ownedByMe(fs.FileInfo) bool { return true }
+
+// private: Windows has no mode bits for group and others (Go reports 0777
+// or 0666); ACLs are not inspected.
+func private(fs.FileInfo) bool { return true }

@@ -34,3 +34,6 @@ func ownedByMe(info fs.FileInfo) bool {
 	st, ok := info.Sys().(*syscall.Stat_t)
 	return ok && int(st.Uid) == os.Geteuid()
 }
+
+// private reports whether neither group nor others may write info.
+func private(info fs.FileInfo) bool { return info.Mode().Perm()&0o022 == 0 }

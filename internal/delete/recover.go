@@ -93,7 +93,7 @@ func removeDeadJournal(trash *pinnedDir, name string) {
 // trustedJournal reports whether a journal may be believed: a regular
 // file owned by the running user or root that others cannot write.
 func trustedJournal(st fs.FileInfo) bool {
-	return st.Mode().IsRegular() && ownedByUs(st) && st.Mode().Perm()&0o022 == 0
+	return st.Mode().IsRegular() && ownedByUs(st) && private(st)
 }
 
 func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options) bool {

@@ -45,7 +45,7 @@ const trashMode = 0o700
 // trustTrash checks a pinned trash folder: owned by the running user, not
 // writable by group or others.
 func trustTrash(d *pinnedDir) error {
-	if !ownedByMe(d.info) || d.info.Mode().Perm()&0o022 != 0 {
+	if !ownedByMe(d.info) || !private(d.info) {
 		return fmt.Errorf("%s %w", d.path, ErrUntrustedTrash)
 	}
 	return nil
@@ -102,7 +102,7 @@ func startOperation(h *handles, opts *ExecOptions) (*operation, error) {
 		op.closeJournal()
 		return nil, fmt.Errorf("create trash: %w", err)
 	}
-	op.dir, err = op.trash.sub(op.id)
+	op.dir, err = op.h.dir(filepath.Join(op.trash.path, op.id))
 	if err != nil {
 		op.closeJournal()
 		return nil, fmt.Errorf("create trash: %w", err)
@@ -223,6 +223,7 @@ func (op *operation) discard(parent *pinnedDir, name string, want fs.FileInfo, i
 		}
 		return nil
 	}
+	op.h.forget(path) // close its handles before removing it (Windows)
 	if err := op.dir.root.RemoveAll(dest); err != nil {
 		return fmt.Errorf("%w: %s (moved to %s): %w", errTrashRemove, path, filepath.Join(op.dir.path, dest), err)
 	}
@@ -236,13 +237,19 @@ var errTrashRemove = errors.New("moved out of the cache but not removed")
 // finish removes the trash folder and the journal, and .locks when this
 // operation created it and left it empty.
 func (op *operation) finish() {
+	// Every handle is closed before what it holds is removed (Windows
+	// cannot remove a folder or file that is still open).
+	op.h.forget(op.dir.path)
 	_ = op.trash.root.RemoveAll(op.id)
 	op.closeJournal()
-	locks, err := op.h.dir(filepath.Dir(op.trash.path))
+	trashPath := op.trash.path
+	locks, err := op.h.dir(filepath.Dir(trashPath))
+	op.h.forget(trashPath)
 	if err == nil {
 		_ = locks.root.Remove(trashDir) // only when empty
 	}
 	if op.madeLocks {
+		op.h.forget(filepath.Dir(trashPath))
 		_ = op.h.cache.root.Remove(".locks") // only when empty
 	}
 }
