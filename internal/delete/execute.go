@@ -7,15 +7,39 @@ import (
 	"sort"
 )
 
+// How the executor is built (for a new kind of deletion, such as the
+// removal of single files of a revision, in a file of its own):
+//
+//   - Entry points (Execute, RemoveLoose, CollectShared) make an executor
+//     with the cache folder, the options and a Result, and defer
+//     ex.close(), which finishes the trash operation and closes every
+//     handle.
+//   - ex.holdRepo(repo) takes the repo's download locks (release them
+//     when done); then pin the repo with h, _ := ex.pins(); h.dir(repo)
+//     before reading it again (scan.ScanRepo) and check h.cache.still(...)
+//     after, as target does.
+//   - Remove a file or link with ex.removeFile(container, path) (through
+//     the pinned handle of its folder; "already gone" is not an error);
+//     move a folder out of the cache with op, _ := ex.operation() and
+//     op.discard(parent, name, want, inPlace), journaling first with
+//     op.journal what must go once it is gone.
+//   - Report with ex.removed, ex.skip (kept on purpose) and ex.fail.
+//
+// Nothing in this package removes, renames or reads a path deciding a
+// removal any other way (see pinned.go).
+
 // Execute performs the plan.
 //
 // Safety rules, beyond what upstream does:
 //   - Only paths inside the cache directory and inside the repo folder of
 //     one of the plan's targets are removed; anything else (a blob that a
 //     snapshot link resolved to outside the repo) is kept and reported in
-//     Skipped. Nothing is removed through a symbolic link: a path whose
-//     parent folders are not their own real path is refused, and links are
-//     removed themselves, never their targets.
+//     Skipped. Nothing is removed through a symbolic link: every removal,
+//     rename and read deciding one goes through folder handles opened once
+//     from the cache folder down, each refused when it is a link and
+//     checked to be the folder the re-scan read (pinned.go), so a folder
+//     swapped for a link meanwhile redirects nothing; links are removed
+//     themselves, never their targets.
 //   - Each affected repo is scanned again just before it is changed and the
 //     plan recomputed from what is on disk: a blob used by a revision that
 //     is kept (including one that appeared since the first scan) is never

@@ -43,6 +43,14 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		return
 	}
 	defer h.forget(repoPath)
+	// Its blobs/, refs/ and snapshots/ too, those that are plain folders
+	// (a linked one is refused path by path below, with the reason).
+	subs := map[string]*pinnedDir{}
+	for _, sub := range []string{"blobs", "refs", "snapshots"} {
+		if d, err := h.dir(filepath.Join(repoPath, sub)); err == nil {
+			subs[sub] = d
+		}
+	}
 	// Re-validate against the disk: what does deleting these revisions
 	// mean now?
 	fresh, err := rescanRepo(repoPath, ex.plan.ScanOptions())
@@ -51,6 +59,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 	}
 	if err == nil && !h.cache.still(filepath.Base(repoPath), repoDir) {
 		err = fmt.Errorf("%s was replaced while it was read", repoPath)
+	}
+	for sub, d := range subs {
+		if err == nil && !repoDir.still(sub, d) {
+			err = fmt.Errorf("%s was replaced while it was read", d.path)
+		}
 	}
 	if err != nil {
 		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
