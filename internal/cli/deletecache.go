@@ -347,6 +347,9 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 	for _, f := range res.Failures {
 		fmt.Fprintf(ios.ErrOut, "Couldn't delete %s: %v\n", f.Kind, f.Err)
 	}
+	if err := trashRefusal(res); err != nil {
+		fmt.Fprintln(ios.ErrOut, "The trash was refused. "+trashAdvice(err))
+	}
 	done := fmt.Sprintf("Deleted %d repo(s) and %d revision(s) for a total of %s.", res.ReposDeleted, res.RevisionsDeleted, render.Size(res.FreedSize))
 	if res.OK() {
 		fmt.Fprintln(ios.Out, "Done. "+done)

@@ -389,5 +389,8 @@ func reportResult(o *modernOut, result *delete.Result) bool {
 	for _, f := range result.Failures {
 		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
 	}
+	if err := trashRefusal(result); err != nil {
+		o.hint("The trash was refused. " + trashAdvice(err))
+	}
 	return !result.OK()
 }

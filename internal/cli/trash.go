@@ -26,13 +26,28 @@ func trashHints(o *modernOut, cacheDir string) {
 	}
 }
 
-// trashRefusedMessage explains a trash hfcache does not use.
+// trashRefusedMessage explains a trash hfcache does not use: err itself
+// (it names the trash) and what to do.
 func trashRefusedMessage(err error) string {
-	switch {
-	case errors.Is(err, delete.ErrUntrustedTrash):
-		return fmt.Sprintf("%v. Another account made it, or its mode was changed: hfcache neither moves anything there nor believes what it holds. "+
-			"Partial deletions need it; if no deletion of another account is running, remove it (or make it yours, mode 0700).", err)
-	default:
-		return fmt.Sprintf("%v. hfcache never moves anything into a trash a link sends elsewhere; remove the link.", err)
+	return fmt.Sprintf("%v. %s", err, trashAdvice(err))
+}
+
+// trashAdvice says what to do about a refused trash.
+func trashAdvice(err error) string {
+	if errors.Is(err, delete.ErrUntrustedTrash) {
+		return "Another account made it, or its mode was changed: hfcache neither moves anything there nor believes what it holds. " +
+			"Partial deletions need it; if no deletion of another account is running, remove it (or make it yours, mode 0700)."
 	}
+	return "hfcache never moves anything into a trash a link sends elsewhere; remove the link."
+}
+
+// trashRefusal returns the first failure of res caused by a trash hfcache
+// refuses, or nil.
+func trashRefusal(res *delete.Result) error {
+	for _, f := range res.Failures {
+		if errors.Is(f.Err, delete.ErrUntrustedTrash) || errors.Is(f.Err, delete.ErrLinkedTrash) {
+			return f.Err
+		}
+	}
+	return nil
 }
