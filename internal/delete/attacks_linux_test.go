@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // These tests replay, with a real concurrent swapper (renameat2 with
@@ -117,19 +118,85 @@ func TestAttackBlobsSwap(t *testing.T) {
 	}
 }
 
-// TestAttackTrashSwap (attack 2): while hfcache empties its trash (many
-// whole repos keep it busy), the trash folder is swapped in a loop with a
-// link to an outside folder that mirrors what the trash holds. Nothing of
-// the outside folder may go: the trash is emptied through its pinned
-// handle.
+// TestAttackTrashSwap (attack 2): while hfcache empties its trash (a big
+// folder placed there first keeps it busy), the trash folder is swapped
+// for a link to an outside folder holding entries of the same names as
+// the ones still to remove. Nothing of the outside folder may go: the
+// trash is read and emptied through its pinned handle. A second run
+// swaps in a loop during a deletion of whole repos.
 func TestAttackTrashSwap(t *testing.T) {
 	t.Parallel()
+	t.Run("recover", func(t *testing.T) {
+		dir, _ := repoTree(t)
+		trash := filepath.Join(dir, ".locks", trashDir)
+		var names []string
+		for i := 0; i < 20; i++ {
+			names = append(names, filepath.Join(fmt.Sprintf("b-%02d", i), "file"))
+		}
+		for _, n := range names {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(trash, n)), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(trash, n), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(trash, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		big := filepath.Join(trash, "a-big")
+		if err := os.MkdirAll(big, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		const bigFiles = 3000
+		for i := 0; i < bigFiles; i++ {
+			if err := os.WriteFile(filepath.Join(big, fmt.Sprint(i)), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		victim := victimFolder(t, names)
+		evil := filepath.Join(dir, ".locks", "evil")
+		if err := os.Symlink(victim, evil); err != nil {
+			t.Fatal(err)
+		}
+		swapped := make(chan bool)
+		go func() { // the attacker: swap once the big folder is being emptied
+			for i := 0; i < 200000; i++ {
+				entries, err := os.ReadDir(big)
+				if err != nil || len(entries) < bigFiles {
+					swapped <- unix.Renameat2(unix.AT_FDCWD, trash, unix.AT_FDCWD, evil, unix.RENAME_EXCHANGE) == nil
+					return
+				}
+			}
+			swapped <- false
+		}()
+		Recover(dir, scan.Options{})
+		if !<-swapped {
+			t.Log("the swap came too late to matter")
+		}
+		for _, n := range names {
+			if !exists(filepath.Join(victim, n)) {
+				t.Fatalf("outside file %s removed through the swapped trash", n)
+			}
+		}
+	})
+	t.Run("execute", func(t *testing.T) {
+		for round := 0; round < 3; round++ {
+			trashSwapRound(t)
+		}
+	})
+}
+
+// trashSwapRound deletes many whole repos while the trash is swapped in a
+// loop with a link to an outside folder mirroring the trash's entries.
+func trashSwapRound(t *testing.T) {
+	t.Helper()
 	dir := t.TempDir()
 	var tr cachetest.Tree
-	for i := 0; i < 12; i++ {
+	for i := 0; i < 40; i++ {
 		f := fmt.Sprintf("models--acme--r%02d", i)
 		tr.AddRepo(f)
-		for j := 0; j < 40; j++ {
+		for j := 0; j < 10; j++ {
 			b := fmt.Sprintf("b%02d", j)
 			tr.AddBlob(f, b, 0, []byte(b), 10, 10)
 			tr.AddSnapshotFile(f, r1, b+".txt", b)
@@ -148,7 +215,7 @@ func TestAttackTrashSwap(t *testing.T) {
 	// what a trash entry holds: a mirror made as soon as the id shows.
 	victim := t.TempDir()
 	var victims []string
-	for i := 1; i <= 12; i++ {
+	for i := 1; i <= 40; i++ {
 		victims = append(victims, filepath.Join(fmt.Sprint(i), "blobs", "b00"))
 	}
 	evil := filepath.Join(locks, "evil")
