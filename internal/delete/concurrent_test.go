@@ -34,8 +34,8 @@ func TestConcurrentExecutors(t *testing.T) {
 		}
 		wg.Wait()
 		for i, res := range results {
-			if len(res.Failures) > 0 {
-				t.Fatalf("round %d, run %d failed: %v", round, i, res.Failures)
+			if !res.OK() {
+				t.Fatalf("round %d, run %d failed: %v, locked %v", round, i, res.Failures, res.Locked)
 			}
 		}
 		after := mustScan(t, dir)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // How the executor is built (for a new kind of deletion, such as the
@@ -214,6 +215,15 @@ func (ex *executor) operation() (*operation, error) {
 	return ex.op, nil
 }
 
+// defaultLockWait is how long holdRepo waits for the locks of a repo
+// that another process holds: long enough for another hfcache run
+// changing the same repo (it holds them for milliseconds), far shorter
+// than any download.
+const defaultLockWait = 2 * time.Second
+
+// lockPoll is the pause between two tries of a held lock.
+const lockPoll = 20 * time.Millisecond
+
 // holdRepo takes every download lock of a repo (see lockRepo) unless
 // ExecOptions.NoLock is set. When one is held by another process the repo
 // is listed in Locked and skipped; when the locks cannot be checked at all
@@ -224,7 +234,18 @@ func (ex *executor) holdRepo(repoPath string) (repoLocks, error) {
 	if ex.opts.NoLock {
 		return nil, nil
 	}
+	wait := ex.opts.lockWait
+	if wait == 0 {
+		wait = defaultLockWait
+	}
+	deadline := time.Now().Add(wait)
 	locks, holder, err := lockRepo(ex.cacheDir, filepath.Base(repoPath))
+	for errors.Is(err, errWouldBlock) && time.Now().Before(deadline) {
+		// Another hfcache run changing the same repo holds its locks for
+		// a moment; a download holds them for the whole download.
+		time.Sleep(lockPoll)
+		locks, holder, err = lockRepo(ex.cacheDir, filepath.Base(repoPath))
+	}
 	switch {
 	case err == nil:
 		return locks, nil

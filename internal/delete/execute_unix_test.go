@@ -38,7 +38,7 @@ func TestExecuteLockedRepo(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := PlanRevisions(mustScan(t, dir), []string{r1})
-	res := Execute(plan, ExecOptions{})
+	res := Execute(plan, ExecOptions{lockWait: -1})
 	if res.OK() || len(res.Locked) != 1 || res.Locked[0] != repo {
 		t.Fatalf("locked repo not reported: %+v", res)
 	}

@@ -66,6 +66,11 @@ func (ex *executor) target(t Target, owned *planSlice) {
 		}
 	}
 	if err != nil {
+		if _, statErr := h.cache.root.Lstat(filepath.Base(repoPath)); errors.Is(statErr, fs.ErrNotExist) {
+			return // removed by another run meanwhile
+		}
+	}
+	if err != nil {
 		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
 	}

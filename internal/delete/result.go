@@ -73,6 +73,9 @@ type ExecOptions struct {
 	// sharedLockWait bounds the wait for a shared payload's lock; zero
 	// means defaultSharedLockWait.
 	sharedLockWait time.Duration
+	// lockWait bounds the wait for a repo's download locks held by
+	// another process; zero means defaultLockWait, negative no wait.
+	lockWait time.Duration
 }
 
 // Errors explaining why a path was kept or could not be removed.

@@ -131,6 +131,12 @@ func (op *operation) createJournal(opts *ExecOptions) (*os.File, error) {
 	for attempt := 0; ; attempt++ {
 		trash, madeLocks, err := op.h.openTrash(true)
 		op.madeLocks = op.madeLocks || madeLocks
+		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
+			// A concurrent run removed .locks or the empty trash
+			// between its creation and its opening.
+			op.h.forget(filepath.Join(op.h.cacheDir, ".locks"))
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("create trash: %w", err)
 		}
