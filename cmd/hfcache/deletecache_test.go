@@ -274,8 +274,10 @@ var tmpNameRe = regexp.MustCompile(`/tmp[a-z0-9_]{8}\.txt`)
 // normalised), the review file, the exit code and the cache left on disk
 // must equal upstream's.
 func TestDeleteCacheGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range loadDeleteCases(t) {
 		t.Run(c.preset+"/"+c.name, func(t *testing.T) {
+			t.Parallel()
 			run := cachetest.NewGoldenRun(t)
 			dir := run.BuildPreset(t, c.preset, time.Now())
 			tmp := filepath.Join(run.Root, "tmp")

@@ -218,10 +218,20 @@ func asNobody(t *testing.T, root string) func(env []string, args ...string) resu
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Under "go test -cover" the binary writes coverage data on exit, to
+	// a folder nobody cannot write to: it would then print an error on
+	// stderr. Give it one it can write to (ignored without -cover).
+	coverDir := filepath.Join(root, "gocoverdir")
+	if err := os.Mkdir(coverDir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(coverDir, 0o777); err != nil { // past the umask
+		t.Fatal(err)
+	}
 	return func(env []string, args ...string) result {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(append(cleanEnv(), "HOME="+root), env...)
+		cmd.Env = append(append(cleanEnv(), "HOME="+root, "GOCOVERDIR="+coverDir), env...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &errOut, strings.NewReader("")

@@ -141,6 +141,7 @@ func sortStrings(s []string) {
 // stdout and the exit code must equal upstream's, apart from the "Done in"
 // figure and the order of -vvv warnings.
 func TestScanCacheGolden(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		args []string
@@ -154,10 +155,12 @@ func TestScanCacheGolden(t *testing.T) {
 	}
 	for _, preset := range []string{"small", "corrupt", "windows", "empty", "large"} {
 		t.Run(preset, func(t *testing.T) {
+			t.Parallel()
 			run := cachetest.NewGoldenRun(t)
 			dir := run.BuildPreset(t, preset, time.Now())
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
 					want, ok := cachetest.Golden(t, "0.21", preset, c.name+".txt")
 					if !ok {
 						t.Fatalf("no golden %s/%s", preset, c.name)

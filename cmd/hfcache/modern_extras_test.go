@@ -231,11 +231,21 @@ func TestRmBareRepoID(t *testing.T) {
 	if !exists(filepath.Join(root, "models--acme--tiny")) || !exists(filepath.Join(root, "datasets--acme--tiny")) {
 		t.Error("a repo that shares the revision hash was deleted")
 	}
-	for _, bad := range []string{"hf://models/acme/tiny@main", "hf://models/acme/tiny/f.txt"} {
+	// hfcache names itself in its own messages, not upstream's command.
+	for bad, want := range map[string]string{
+		"hf://models/acme/tiny@main": "Error: Only repo-level hf:// URIs are supported by `hfcache rm` for now.\n",
+		"hf://buckets/acme/b":        "Error: Only repository hf:// URIs are supported by `hfcache rm`.\n",
+	} {
 		r := runBinary(t, []string{"NO_COLOR=1"}, "", "rm", bad, "--cache-dir", root, "--dry-run")
-		if r.code != 1 || !strings.Contains(r.stderr, "Only repo-level hf:// URIs are supported") {
-			t.Errorf("%s: exit %d stderr %q", bad, r.code, r.stderr)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("%s: exit %d stderr %q, want %q", bad, r.code, r.stderr, want)
 		}
+	}
+	// A file URI names one file of the repo (as huggingface_hub after
+	// 1.28), never another repo that shares the revision hash.
+	r := runBinary(t, []string{"NO_COLOR=1"}, "", "rm", "hf://models/acme/tiny/f.txt", "--cache-dir", root, "--dry-run")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "About to delete 1 file(s) of 1 revision(s) totalling 100.0.\n  - model/acme/tiny ") {
+		t.Errorf("file URI: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -118,6 +118,7 @@ func sortWarningLines(s string) string {
 // upstream's. Differences allowed: "hf cache" reads "hfcache", ls JSON
 // carries extra numeric keys, --show-warnings lines are compared sorted.
 func TestModernGolden(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join(cachetest.CompatDir(t), "golden", "latest")
 	presets, err := os.ReadDir(root)
 	if err != nil {
@@ -140,12 +141,14 @@ func TestModernGolden(t *testing.T) {
 		}
 		total += len(names)
 		t.Run(preset, func(t *testing.T) {
+			t.Parallel()
 			// Read-only cases share one build of the preset; cases that may
 			// change the cache get a fresh one.
 			shared := cachetest.NewGoldenRun(t)
 			sharedDir := shared.BuildPreset(t, preset, time.Now())
 			for _, name := range names {
 				t.Run(name, func(t *testing.T) {
+					t.Parallel()
 					if mayChangeCache(t, preset, name) {
 						run := cachetest.NewGoldenRun(t)
 						replayGolden(t, preset, name, run, run.BuildPreset(t, preset, time.Now()))

@@ -48,6 +48,7 @@ func TestRecordedUpstream(t *testing.T) {
 		recordOddCaches(t)
 		return
 	}
+	t.Parallel()
 	entries, err := os.ReadDir(recordedDir)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +59,7 @@ func TestRecordedUpstream(t *testing.T) {
 	for _, e := range entries {
 		name := e.Name()
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			tree, err := cachetest.Load(filepath.Join(recordedDir, name, "tree.tsv"))
 			if err != nil {
 				t.Fatal(err)

@@ -39,6 +39,30 @@ func programName(arg0 string) string {
 
 func rootArgs(args []string) []string { return args[1:] }
 
+// verboseBeforeCommand moves -v, -vv, ... and --verbose typed before the
+// command name to after it when that command has a --verbose flag, so that
+// "hfcache -v scan-cache" is "hfcache scan-cache -v" (the root has no -v:
+// cobra would otherwise take the command name as the flag's value).
+func verboseBeforeCommand(root *cobra.Command, args []string) []string {
+	i := 0
+	for i < len(args) && isVerboseFlag(args[i]) {
+		i++
+	}
+	if i == 0 || i == len(args) {
+		return args
+	}
+	cmd, _, err := root.Find(args[i : i+1])
+	if err != nil || cmd == root || cmd.Flags().Lookup("verbose") == nil {
+		return args
+	}
+	out := append([]string{args[i]}, args[:i]...)
+	return append(out, args[i+1:]...)
+}
+
+func isVerboseFlag(a string) bool {
+	return a == "--verbose" || (len(a) > 1 && strings.Trim(a[1:], "v") == "" && a[0] == '-')
+}
+
 // newAliasRootCmd is the command tree of alias mode: huggingface-cli with
 // scan-cache and delete-cache. Like upstream, running it without a command
 // prints the usage and exits 1.

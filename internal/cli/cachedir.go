@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -12,57 +13,100 @@ import (
 // cacheDir picks the cache directory like huggingface_hub: the flag, else
 // HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub, else
 // $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub; "~" is
-// expanded and the path resolved (absolute, links resolved).
+// expanded and the path resolved (absolute, links resolved). flag is ""
+// when no flag was given (an empty --dir arrives here as ".", see
+// emptyDirFlagIsHere).
+//
+// As in huggingface_hub's constants.py, a variable set to the empty string
+// counts as set (HF_HUB_CACHE= is the current folder, HF_HOME= makes the
+// cache ./hub, XDG_CACHE_HOME= makes it ./huggingface/hub), and the
+// variables go through os.path.expanduser then os.path.expandvars: a
+// "$VAR" or "${VAR}" inside them is replaced by that variable when it is
+// set. The flag, like upstream's --dir, gets "~" expanded only.
 func cacheDir(ios *iostreams.IOStreams, flag string) (string, error) {
 	dir := flag
 	if dir == "" {
 		dir = defaultCacheDir(ios)
+	} else {
+		dir = expandUser(ios, dir)
 	}
-	return scan.ResolvePath(expandUser(ios, dir))
+	return scan.ResolvePath(dir)
 }
 
+// defaultCacheDir is constants.HF_HUB_CACHE of huggingface_hub.
 func defaultCacheDir(ios *iostreams.IOStreams) string {
-	if v := ios.Getenv("HF_HUB_CACHE"); v != "" {
-		return v
+	if v, ok := ios.LookupEnv("HF_HUB_CACHE"); ok {
+		return expandEnvPath(ios, v)
 	}
-	if v := ios.Getenv("HUGGINGFACE_HUB_CACHE"); v != "" {
-		return v
+	if v, ok := ios.LookupEnv("HUGGINGFACE_HUB_CACHE"); ok {
+		return expandEnvPath(ios, v)
 	}
-	return filepath.Join(hfHome(ios), "hub")
+	return expandEnvPath(ios, filepath.Join(hfHome(ios), "hub"))
 }
 
-// hfHome is $HF_HOME, else $XDG_CACHE_HOME/huggingface, else
-// ~/.cache/huggingface.
+// hfHome is constants.HF_HOME: $HF_HOME, else $XDG_CACHE_HOME/huggingface,
+// else ~/.cache/huggingface, expanded.
 func hfHome(ios *iostreams.IOStreams) string {
-	if v := ios.Getenv("HF_HOME"); v != "" {
-		return expandUser(ios, v)
+	v, ok := ios.LookupEnv("HF_HOME")
+	if !ok {
+		xdg, ok := ios.LookupEnv("XDG_CACHE_HOME")
+		if !ok {
+			xdg = filepath.Join(expandUser(ios, "~"), ".cache")
+		}
+		v = filepath.Join(xdg, "huggingface")
 	}
-	xdg := ios.Getenv("XDG_CACHE_HOME")
-	if xdg == "" {
-		xdg = "~/.cache"
-	}
-	return filepath.Join(expandUser(ios, xdg), "huggingface")
+	return expandEnvPath(ios, v)
 }
 
+// expandEnvPath is os.path.expandvars(os.path.expanduser(p)).
+func expandEnvPath(ios *iostreams.IOStreams, p string) string {
+	return expandVars(ios, expandUser(ios, p))
+}
+
+// pyVarRef is what Python's posixpath.expandvars replaces: $name or ${name}
+// (name: ASCII letters, digits and underscores).
+var pyVarRef = regexp.MustCompile(`\$([A-Za-z0-9_]+|\{[^}]*\})`)
+
+// expandVars is Python's posixpath.expandvars: each $name or ${name} whose
+// variable is set is replaced by its value; the others stay as written.
+func expandVars(ios *iostreams.IOStreams, p string) string {
+	if !strings.Contains(p, "$") {
+		return p
+	}
+	return pyVarRef.ReplaceAllStringFunc(p, func(ref string) string {
+		name := strings.TrimSuffix(strings.TrimPrefix(ref[1:], "{"), "}")
+		if v, ok := ios.LookupEnv(name); ok {
+			return v
+		}
+		return ref
+	})
+}
+
+// expandUser is Python's os.path.expanduser for "~" and "~/...": $HOME when
+// it is set (even empty), else the account's home folder.
 func expandUser(ios *iostreams.IOStreams, p string) string {
 	if p != "~" && !strings.HasPrefix(p, "~/") {
 		return p
 	}
-	home := ios.Getenv("HOME")
-	if home == "" {
+	home, ok := ios.LookupEnv("HOME")
+	if !ok {
 		if h, err := os.UserHomeDir(); err == nil {
 			home = h
 		}
 	}
-	return filepath.Join(home, strings.TrimPrefix(p, "~"))
+	home = strings.TrimSuffix(home, "/")
+	if out := home + strings.TrimPrefix(p, "~"); out != "" {
+		return out
+	}
+	return "/"
 }
 
 // xetDir is where hf_xet keeps its cache (xet-core's xet_cache_root):
 // $HF_XET_CACHE, else $HF_HOME/xet, else $XDG_CACHE_HOME/huggingface/xet,
 // else ~/.cache/huggingface/xet; "~" expanded, links resolved.
 func xetDir(ios *iostreams.IOStreams) (string, error) {
-	if v := ios.Getenv("HF_XET_CACHE"); v != "" {
-		return scan.ResolvePath(expandUser(ios, v))
+	if v, ok := ios.LookupEnv("HF_XET_CACHE"); ok {
+		return scan.ResolvePath(expandEnvPath(ios, v))
 	}
 	return scan.ResolvePath(filepath.Join(hfHome(ios), "xet"))
 }
@@ -70,6 +114,6 @@ func xetDir(ios *iostreams.IOStreams) (string, error) {
 // isDefaultCache reports whether the hub cache dir (resolved) is the one
 // the environment designates, i.e. the cache that goes with xetDir.
 func isDefaultCache(ios *iostreams.IOStreams, dir string) bool {
-	def, err := scan.ResolvePath(expandUser(ios, defaultCacheDir(ios)))
+	def, err := scan.ResolvePath(defaultCacheDir(ios))
 	return err == nil && def == dir
 }

@@ -23,7 +23,20 @@ func TestCacheDirPrecedence(t *testing.T) {
 		{"hf hub cache", "", map[string]string{"HOME": home, "HUGGINGFACE_HUB_CACHE": "/legacy", "HF_HUB_CACHE": "/new"}, "/new"},
 		{"flag wins", "~/flag", map[string]string{"HOME": home, "HF_HUB_CACHE": "/new"}, home + "/flag"},
 		{"relative flag is made absolute", "rel/dir", map[string]string{"HOME": home}, ""},
-		{"empty variables are ignored", "", map[string]string{"HOME": home, "HF_HUB_CACHE": "", "HF_HOME": ""}, home + "/.cache/huggingface/hub"},
+		// As upstream's constants.py: a variable set to "" is set.
+		{"empty HF_HUB_CACHE is the current folder", "", map[string]string{"HOME": home, "HF_HUB_CACHE": "", "HF_HOME": "/h"}, "."},
+		{"empty legacy variable is the current folder", "", map[string]string{"HOME": home, "HUGGINGFACE_HUB_CACHE": "", "HF_HOME": "/h"}, "."},
+		{"empty HF_HOME is ./hub", "", map[string]string{"HOME": home, "HF_HOME": ""}, "hub"},
+		{"empty XDG_CACHE_HOME is ./huggingface/hub", "", map[string]string{"HOME": home, "XDG_CACHE_HOME": ""}, "huggingface/hub"},
+		// ... and each goes through expanduser then expandvars.
+		{"$VAR in HF_HUB_CACHE", "", map[string]string{"HOME": home, "D": "/data", "HF_HUB_CACHE": "$D/hf/${D}"}, "/data/hf/data"},
+		{"$VAR in HF_HOME", "", map[string]string{"HOME": home, "D": "/data", "HF_HOME": "${D}/hfh"}, "/data/hfh/hub"},
+		{"$VAR in XDG_CACHE_HOME", "", map[string]string{"HOME": home, "D": "/data", "XDG_CACHE_HOME": "$D/c"}, "/data/c/huggingface/hub"},
+		{"$VAR in the legacy variable", "", map[string]string{"HOME": home, "D": "/data", "HUGGINGFACE_HUB_CACHE": "$D/l"}, "/data/l"},
+		{"unset $VAR stays as written", "", map[string]string{"HOME": home, "HF_HUB_CACHE": "/x/$NOPE/${NOPE2}/$"}, "/x/$NOPE/${NOPE2}/$"},
+		{"~ then $HOME", "", map[string]string{"HOME": home, "HF_HOME": "~/a/$HOME"}, home + "/a" + home + "/hub"},
+		{"the flag has no $VAR expansion", "/f/$D", map[string]string{"HOME": home, "D": "/data"}, "/f/$D"},
+		{"--dir '' (made . by the root command)", ".", map[string]string{"HOME": home, "HF_HUB_CACHE": "/new"}, "."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,9 +47,11 @@ func TestCacheDirPrecedence(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := tt.want
+			wd, _ := os.Getwd()
 			if want == "" {
-				wd, _ := os.Getwd()
 				want = filepath.Join(wd, tt.flag)
+			} else if !filepath.IsAbs(want) {
+				want = filepath.Join(wd, want)
 			}
 			if got != want {
 				t.Errorf("cacheDir = %q, want %q", got, want)

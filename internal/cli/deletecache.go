@@ -29,6 +29,10 @@ type DeleteCacheOptions struct {
 	DisableTUI bool
 	Plain      bool
 	Sort       string
+
+	// selectTUI replaces the full-screen checklist (nil: runTUI); tests set
+	// it to a fixed choice.
+	selectTUI tuiSelector
 }
 
 func newDeleteCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -87,18 +91,23 @@ func runDeleteCache(opts *DeleteCacheOptions) error {
 	if err != nil {
 		return err
 	}
-	cache, err := scan.Dir(dir, scan.Options{})
+	// The interactive selection's file view needs the file lists.
+	cache, err := scan.Dir(dir, scan.Options{Files: !opts.DisableTUI && !opts.Plain})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {
 	case errors.As(err, &notFound):
-		return fmt.Errorf("cache directory not found: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notFound.Path)
+		// The wording of ls, rm, prune and verify (hf 1.28's).
+		return &ExitCodeError{Code: ExitError, Msg: "Error: Cache directory not found: " + notFound.Path}
 	case errors.As(err, &notDir):
 		return fmt.Errorf("delete-cache expects a directory but found a file: %s. Please use --dir or set the HF_HUB_CACHE environment variable", notDir.Path)
 	case err != nil:
 		return err
 	}
-	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In)}
+	d := &deleteSession{ios: ios, cache: cache, in: bufio.NewReader(ios.In), selectTUI: opts.selectTUI}
+	if d.selectTUI == nil {
+		d.selectTUI = runTUI
+	}
 	if opts.Plain || (!opts.DisableTUI && ios.Getenv("TERM") == "dumb") {
 		return d.runPlain(opts.Sort)
 	}
@@ -116,9 +125,11 @@ type deleteSession struct {
 	// echo repeats each answer read on stdout (plain mode, stdin not a
 	// terminal), so that a transcript of a piped run reads line by line.
 	echo bool
+	// selectTUI runs the checklist.
+	selectTUI tuiSelector
 }
 
-// runTUI runs the checklist through the runTUISelection seam. The TUI
+// runTUI runs the checklist through d.selectTUI. The TUI
 // draws everything InquirerPy draws upstream, including the answer line
 // "? Select revisions to delete: {n} revision(s) selected." and the
 // confirmation prompt; it returns no hashes when nothing was ticked or on
@@ -129,6 +140,11 @@ type deleteSession struct {
 // function prints what upstream's command prints after the prompts.
 func (d *deleteSession) runTUI(sortKey string) error {
 	ios := d.ios
+	if d.cache.NbRevisions() == 0 {
+		// Not an empty full-screen list: there is nothing to choose from.
+		fmt.Fprintf(ios.Out, "No revisions in the cache %s. Nothing to delete.\n", d.cache.Path) // as --plain
+		return nil
+	}
 	if !ios.InTTY || !ios.OutTTY {
 		return &ExitCodeError{Code: ExitError, Msg: "Error: the interactive selection needs a terminal (stdin and stdout).\n" +
 			"Use --disable-tui to review the revisions in a text file instead:\n" +
@@ -136,17 +152,20 @@ func (d *deleteSession) runTUI(sortKey string) error {
 			"or --plain to choose from a numbered list read from stdin:\n" +
 			"  hfcache delete-cache --plain"}
 	}
-	sel, err := runTUISelection(ios, d.cache, sortKey)
+	sel, err := d.selectTUI(ios, d.cache, sortKey)
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
+	if len(sel.Files) > 0 {
+		return d.deleteWithFiles(sel)
+	}
 	if len(sel.Picks) > 0 {
 		fmt.Fprintln(ios.Out, "Start deletion.")
-		return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, sel.Picks), delete.ExecOptions{}))
+		return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
 	}
 	return d.deleteHashes(sel.Hashes)
 }
@@ -331,7 +350,7 @@ func (d *deleteSession) deleteHashes(hashes []string) error {
 	ios := d.ios
 	plan := d.plan(hashes)
 	fmt.Fprintln(ios.Out, "Start deletion.")
-	res := delete.Execute(plan, delete.ExecOptions{})
+	res := executeWithProgress(ios, plan, repoSizes(d.cache), nil)
 	return reportDeletion(ios, res)
 }
 

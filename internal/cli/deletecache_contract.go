@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/hfcache/hfcache/internal/delete"
+import (
+	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/scan"
+)
 
 // TUISelection is what the interactive selection returns.
 type TUISelection struct {
@@ -9,11 +13,15 @@ type TUISelection struct {
 	// Picks are the same revisions with the repo each was selected under;
 	// when set, the deletion plans exactly these (see delete.PlanSelected).
 	Picks []delete.RepoSelection
+	// Files are single files selected in the file view (revisions not
+	// selected themselves); deleted after the revisions.
+	Files []delete.FileSelection
 	// Confirmed is true when the user validated and confirmed the deletion.
 	Confirmed bool
 }
 
-// runTUISelection runs the full-screen checklist over the scanned cache in
-// the given sort order and returns the user's choice: the bubbletea
-// checklist of deletecache_tui.go; tests replace it with a fixed choice.
-var runTUISelection = runTUI
+// tuiSelector runs the full-screen checklist over the scanned cache in the
+// given sort order and returns the user's choice. The command uses runTUI,
+// the bubbletea checklist of deletecache_tui.go; tests inject a fixed
+// choice through DeleteCacheOptions.selectTUI.
+type tuiSelector func(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error)

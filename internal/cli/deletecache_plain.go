@@ -165,5 +165,5 @@ func (d *deleteSession) runPlain(sortKey string) error {
 		return nil
 	}
 	fmt.Fprintln(ios.Out, "Start deletion.")
-	return reportDeletion(ios, delete.Execute(plan, delete.ExecOptions{}))
+	return reportDeletion(ios, executeWithProgress(ios, plan, repoSizes(d.cache), nil))
 }

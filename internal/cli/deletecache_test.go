@@ -30,25 +30,18 @@ func smallPreset(t *testing.T) string {
 	return dir
 }
 
-// stubTUI replaces the TUI seam for one test.
-func stubTUI(t *testing.T, f func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error)) {
-	t.Helper()
-	old := runTUISelection
-	runTUISelection = f
-	t.Cleanup(func() { runTUISelection = old })
-}
-
 func TestDeleteCacheTUINeedsTerminal(t *testing.T) {
+	t.Parallel()
 	dir := smallPreset(t)
 	called := false
-	stubTUI(t, func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
+	stub := func(*iostreams.IOStreams, *scan.Cache, string) (TUISelection, error) {
 		called = true
 		return TUISelection{}, nil
-	})
+	}
 	for _, tty := range [][2]bool{{false, false}, {true, false}, {false, true}} {
 		ios, _, out, _ := iostreams.Test()
 		ios.InTTY, ios.OutTTY = tty[0], tty[1]
-		err := runDeleteCache(&DeleteCacheOptions{IO: ios, Dir: dir})
+		err := runDeleteCache(&DeleteCacheOptions{IO: ios, Dir: dir, selectTUI: stub})
 		var ec *ExitCodeError
 		if !errors.As(err, &ec) || ec.Code != ExitError || !strings.Contains(ec.Msg, "--disable-tui") {
 			t.Errorf("tty %v: err = %v, want exit 1 pointing to --disable-tui", tty, err)
@@ -63,6 +56,7 @@ func TestDeleteCacheTUINeedsTerminal(t *testing.T) {
 }
 
 func TestDeleteCacheTUISeam(t *testing.T) {
+	t.Parallel()
 	const glue1 = "f021ae41c879fcabcf823648ec685e3fead91fe7"
 	const t5base = "23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9"
 	cases := []struct {
@@ -86,19 +80,20 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			dir := smallPreset(t)
 			var gotSort string
-			stubTUI(t, func(_ *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
+			stub := func(_ *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISelection, error) {
 				gotSort = sortKey
 				if len(cache.Repos) != 6 {
 					t.Errorf("TUI got %d repos", len(cache.Repos))
 				}
 				return c.sel, c.err
-			})
+			}
 			ios, _, out, _ := iostreams.Test()
 			ios.InTTY, ios.OutTTY = true, true
 			before := cachetest.Listing(t, dir)
-			err := runDeleteCache(&DeleteCacheOptions{IO: ios, Dir: dir, Sort: "size"})
+			err := runDeleteCache(&DeleteCacheOptions{IO: ios, Dir: dir, Sort: "size", selectTUI: stub})
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("err = %v, want %v", err, c.wantErr)
 			}

@@ -60,7 +60,7 @@ func runTUI(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISel
 	res := model.Result()
 	switch res.Outcome {
 	case tui.Confirmed:
-		return TUISelection{Hashes: res.Hashes, Picks: res.Picks, Confirmed: true}, nil
+		return TUISelection{Hashes: res.Hashes, Picks: res.Picks, Files: res.Files, Confirmed: true}, nil
 	case tui.Declined:
 		return TUISelection{Hashes: res.Hashes, Picks: res.Picks}, nil
 	case tui.Interrupted:

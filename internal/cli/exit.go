@@ -87,7 +87,7 @@ func Main() int {
 // the result to an exit code. All error printing happens here.
 func Run(args []string, ios *iostreams.IOStreams) int {
 	root := NewRootCmd(ios, programName(args[0]))
-	root.SetArgs(rootArgs(args))
+	root.SetArgs(verboseBeforeCommand(root, rootArgs(args)))
 	cmd, err := root.ExecuteC()
 	path := root.Name()
 	if cmd != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,6 +23,10 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -29,7 +35,11 @@ func TestExitCodes(t *testing.T) {
 		stderr string // substring, "" = must be empty
 	}{
 		{"help", []string{"hfcache"}, ExitOK, "Usage:", ""},
+		{"help lists every exit code", []string{"hfcache", "--help"}, ExitOK, "Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted (Ctrl-C),\n143 terminated (SIGTERM).", ""},
 		{"version", []string{"hfcache", "--version"}, ExitOK, "hfcache ", ""},
+		{"-v is not --version", []string{"hfcache", "-v"}, ExitUsage, "", "Error: unknown shorthand flag: 'v' in -v\n"},
+		{"-v before the command is its -v", []string{"hfcache", "-v", "scan-cache", "--dir", empty}, ExitOK, "REVISION", ""},
+		{"-vvv before the command", []string{"hfcache", "-vvv", "scan-cache", "--dir", empty}, ExitOK, "REVISION", ""},
 		{"unknown command", []string{"hfcache", "bogus"}, ExitUsage, "", "Error: unknown command \"bogus\" for \"hfcache\"\nRun 'hfcache --help' for usage.\n"},
 		{"unknown command suggests", []string{"hfcache", "scan-cahce"}, ExitUsage, "", "Did you mean this?\n\tscan-cache\n"},
 		{"unknown flag", []string{"hfcache", "scan-cache", "--bogus"}, ExitUsage, "", "Error: unknown flag: --bogus\nRun 'hfcache scan-cache --help' for usage.\n"},
@@ -199,6 +209,45 @@ func TestProgramName(t *testing.T) {
 	for in, want := range tests {
 		if got := programName(in); got != want {
 			t.Errorf("programName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestExitCodesDocumented: the exit-code tables of the README and of
+// docs/exit-codes.md give each code the meaning the code has (SIGTERM is
+// 143, not 130).
+func TestExitCodesDocumented(t *testing.T) {
+	t.Parallel()
+	want := map[int]string{
+		ExitOK: "success", ExitError: "error", ExitUsage: "usage error",
+		ExitInterrupted: "interrupted", ExitTerminated: "SIGTERM",
+	}
+	row := regexp.MustCompile(`(?m)^\| *([0-9]+) *\|([^|]*)\|`)
+	for _, doc := range []string{"../../README.md", "../../docs/exit-codes.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int]bool{}
+		for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+			code, _ := strconv.Atoi(m[1])
+			meaning, ok := want[code]
+			if !ok {
+				t.Errorf("%s documents exit code %d, which hfcache does not use", doc, code)
+				continue
+			}
+			seen[code] = true
+			if !strings.Contains(m[2], meaning) {
+				t.Errorf("%s: exit code %d is %q, want it to say %q", doc, code, strings.TrimSpace(m[2]), meaning)
+			}
+			if code != ExitTerminated && strings.Contains(m[2], "SIGTERM") {
+				t.Errorf("%s: SIGTERM listed under exit code %d (it is %d)", doc, code, ExitTerminated)
+			}
+		}
+		for code := range want {
+			if !seen[code] {
+				t.Errorf("%s does not document exit code %d", doc, code)
+			}
 		}
 	}
 }

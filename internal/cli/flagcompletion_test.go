@@ -16,6 +16,7 @@ func TestFlagCompletions(t *testing.T) {
 		tree.AddRepo(folder)
 		tree.AddBlob(folder, "b", 1, nil, 60, 60)
 		tree.AddSnapshotFile(folder, "1111111111111111111111111111111111111111", "f", "b")
+		tree.AddRef(folder, "refs/pr/7", "1111111111111111111111111111111111111111")
 	}
 	if err := tree.Build(dir, time.Now()); err != nil {
 		t.Fatal(err)
@@ -31,6 +32,12 @@ func TestFlagCompletions(t *testing.T) {
 		{[]string{"verify", "--repo-type", ""}, []string{"model", "dataset", "space"}},
 		{[]string{"rm", "--cache-dir", dir, ""}, []string{"model/acme/m", "dataset/acme/d"}},
 		{[]string{"verify", "--cache-dir", dir, ""}, []string{"acme/m", "acme/d"}},
+		{[]string{"ls", "--files", "--cache-dir", dir, ""}, []string{"model/acme/m", "dataset/acme/d"}},
+		{[]string{"rm", "--cache-dir", dir, "--revision", ""}, []string{"refs/pr/7"}},
+		{[]string{"ls", "-f", ""}, []string{"size>", "type=", "accessed<", "refs="}},
+		{[]string{"ls", "--filter", "type="}, []string{"type=model", "type=dataset", "type=space"}},
+		{[]string{"ls", "-f", "mod"}, []string{"modified>", "modified<"}},
+		{[]string{"rm", "--cache-dir", dir, "model/acme/m", ""}, []string{"dataset/acme/d"}},
 	}
 	for _, tt := range tests {
 		ios, _, out, _ := iostreams.Test()
@@ -48,6 +55,27 @@ func TestFlagCompletions(t *testing.T) {
 			if !found {
 				t.Errorf("%v: completions %q lack %q", tt.args, lines, w)
 			}
+		}
+	}
+	// What must not be offered.
+	for _, tt := range []struct {
+		args    []string
+		notWant string
+	}{
+		{[]string{"ls", "-f", ""}, "go.mod"}, // file names (the test runs in internal/cli)
+		{[]string{"ls", "--filter", "s"}, "go.mod"},
+		{[]string{"rm", "--cache-dir", dir, "model/acme/m", ""}, "model/acme/m"}, // a target already given
+		{[]string{"verify", "--cache-dir", dir, "acme/m", ""}, "acme/d"},         // verify takes one REPO_ID
+	} {
+		ios, _, out, _ := iostreams.Test()
+		Run(append([]string{"hfcache", "__complete"}, tt.args...), ios)
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.SplitN(l, "\t", 2)[0] == tt.notWant {
+				t.Errorf("%v: completions %q offer %q", tt.args, out.String(), tt.notWant)
+			}
+		}
+		if strings.HasSuffix(strings.TrimSpace(out.String()), ":0") && tt.args[0] == "ls" {
+			t.Errorf("%v: directive 0 lets the shell complete file names: %q", tt.args, out.String())
 		}
 	}
 	// rm's format completion has no csv: only ls offers it.

@@ -25,6 +25,12 @@ type LsOptions struct {
 	LimitSet     bool
 	ShowWarnings bool
 	Format       FormatFlags
+	// Files lists the files of the revisions of Targets (see files.go),
+	// selected by Include/Exclude globs and Revision.
+	Files            bool
+	Targets          []string
+	Include, Exclude []string
+	Revision         string
 
 	cmd *cobra.Command
 }
@@ -32,7 +38,7 @@ type LsOptions struct {
 func newLsCmd(ios *iostreams.IOStreams) *cobra.Command {
 	opts := &LsOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:     "ls",
+		Use:     "ls [--files TARGETS...]",
 		Aliases: []string{"list"},
 		Short:   "List cached repositories or revisions.",
 		Long: `List cached repositories or revisions, like "hf cache ls" of huggingface_hub 1.x.
@@ -41,15 +47,31 @@ Filters (-f, repeatable, all must match): size, type, accessed, modified and
 refs compared with = (or ==), !=, >, <, >=, <=. Sizes take decimal units
 (k, kb, m, mb, g, gb, t, tb, p, pb; 1k = 1000 bytes); accessed and modified
 compare the age of the entry with a duration (s, m, h, d, w, mo, y). type and
-refs only take "=".`,
+refs only take "=".
+
+--files lists the files of the given repos (type/repo_id, hf:// URI, bare
+repo_id) or revisions (hash): per file its size, what deleting it alone
+frees (FREED), a mark when its blob is shared with another file (another
+revision, another repo: deleting it then frees nothing) and the blob it
+uses. --revision picks one revision of each repo (a ref or a hash);
+--include and --exclude select files by glob ('*' matches '/' too, as in
+hf download). Quiet mode prints the hf:// URI of each file, which rm takes.`,
 		Example: `  hfcache ls
   hfcache ls --revisions
   hfcache ls --filter "size>1GB" --limit 20
   hfcache ls -f type=model -f "accessed>30d" --sort size
   hfcache ls --format json
-  hfcache ls --revisions -q -f refs=main`,
-		Args: noArgs,
+  hfcache ls --revisions -q -f refs=main
+  hfcache ls --files model/TheBloke/Llama-2-7B-GGUF
+  hfcache ls --files model/org/name --revision main --include "*.gguf"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if files, _ := cmd.Flags().GetBool("files"); files {
+				return nil
+			}
+			return noArgs(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
 			negated(cmd, &opts.Revisions, "revisions")
 			negated(cmd, &opts.ShowWarnings, "show-warnings")
 			opts.LimitSet = cmd.Flags().Changed("limit")
@@ -63,6 +85,10 @@ refs only take "=".`,
 	cmd.Flags().StringVar(&opts.Sort, "sort", "", "sort by accessed|modified|name|size, with :asc or :desc (default order: name ascending, others descending)")
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show only the first N entries after sorting")
 	addNegatable(cmd, &opts.ShowWarnings, "show-warnings", "show each cache inconsistency")
+	cmd.Flags().BoolVar(&opts.Files, "files", false, "list the files of the revisions of TARGETS (repos or revision hashes)")
+	cmd.Flags().StringVar(&opts.Revision, "revision", "", "with --files: only this revision of each repo (a ref such as main, or a hash)")
+	cmd.Flags().StringArrayVar(&opts.Include, "include", nil, "with --files: only files matching this glob; repeatable")
+	cmd.Flags().StringArrayVar(&opts.Exclude, "exclude", nil, "with --files: skip files matching this glob; repeatable")
 	addFormatFlags(cmd, &opts.Format, true)
 	return cmd
 }
@@ -78,6 +104,12 @@ func runLs(opts *LsOptions) error {
 	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, true)
 	if err != nil {
 		return err
+	}
+	if opts.Files {
+		return runLsFiles(opts, o, opts.Targets)
+	}
+	if opts.Revision != "" || len(opts.Include)+len(opts.Exclude) > 0 {
+		return o.usageError("--revision, --include and --exclude go with --files.")
 	}
 	if opts.Sort != "" && !validSort(opts.Sort) {
 		return o.usageError(fmt.Sprintf("Invalid value for '--sort': '%s' is not one of %s.", opts.Sort, quoteList(cachefilter.SortKeys)))

@@ -205,10 +205,58 @@ func (o *modernOut) hint(msg string) { o.log("Hint: " + msg) }
 
 // fail prints an error the way hf's main does (error, then the HF_DEBUG
 // hint) and returns the exit-1 error for Run.
-func (o *modernOut) fail(msg string) error {
+func (o *modernOut) fail(msg string) error { return o.failErr(msg, nil) }
+
+// failErr is fail for an error that has a cause. With HF_DEBUG set (1, ON,
+// YES or TRUE, as upstream reads it) the hint gives way to what the hint
+// promises: the chain of errors behind the message, one line each, with
+// the Go type of each (hfcache has no Python traceback to show).
+func (o *modernOut) failErr(msg string, cause error) error {
 	o.errorMsg(msg)
-	o.hint("set HF_DEBUG=1 as environment variable for full traceback.")
+	if !debugEnabled(o.ios) {
+		o.hint("set HF_DEBUG=1 as environment variable for full traceback.")
+		return &ExitCodeError{Code: ExitError}
+	}
+	for _, line := range errorChain(cause) {
+		fmt.Fprintln(o.ios.ErrOut, line)
+	}
 	return &ExitCodeError{Code: ExitError}
+}
+
+// debugEnabled reports whether HF_DEBUG is true the way huggingface_hub's
+// constants._is_true reads it.
+func debugEnabled(ios *iostreams.IOStreams) bool {
+	switch strings.ToUpper(ios.Getenv("HF_DEBUG")) {
+	case "1", "ON", "YES", "TRUE":
+		return true
+	}
+	return false
+}
+
+// errorChain describes err and every error it wraps, outermost first.
+func errorChain(err error) []string {
+	if err == nil {
+		return []string{"Debug (HF_DEBUG): no underlying error; hfcache found this itself."}
+	}
+	lines := []string{"Debug (HF_DEBUG): error chain, outermost first:"}
+	for depth := 0; err != nil && depth < 32; depth++ {
+		lines = append(lines, fmt.Sprintf("  %T: %v", err, err))
+		// Walking the chain one link at a time is the point here, so the
+		// error's own Unwrap methods are what is wanted, not errors.As.
+		if joined, ok := err.(interface{ Unwrap() []error }); ok { //nolint:errorlint // walks the chain itself
+			errs := joined.Unwrap()
+			if len(errs) == 0 {
+				break
+			}
+			for _, e := range errs[1:] {
+				lines = append(lines, fmt.Sprintf("  %T: %v", e, e))
+			}
+			err = errs[0]
+			continue
+		}
+		err = errors.Unwrap(err)
+	}
+	return lines
 }
 
 // usageError prints a click usage error and returns the exit-2 error.
@@ -252,20 +300,20 @@ func (o *modernOut) confirm(msg string, yes bool) error {
 func scanModern(o *modernOut, flagDir string, files bool) (*scan.Cache, error) {
 	dir, err := cacheDir(o.ios, flagDir)
 	if err != nil {
-		return nil, o.fail(err.Error())
+		return nil, o.failErr(err.Error(), err)
 	}
 	cache, err := scan.Dir(dir, scan.Options{Modern: true, Files: files})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {
 	case errors.As(err, &notFound):
-		return nil, o.fail("Cache directory not found: " + notFound.Path)
+		return nil, o.failErr("Cache directory not found: "+notFound.Path, err)
 	case errors.As(err, &notDir):
 		// upstream's ValueError, shown by hf's main as "Invalid value. ..."
-		return nil, o.fail("Invalid value. Scan cache expects a directory but found a file: " + notDir.Path +
-			". Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.")
+		return nil, o.failErr("Invalid value. Scan cache expects a directory but found a file: "+notDir.Path+
+			". Please use `cache_dir` argument or set `HF_HUB_CACHE` environment variable.", err)
 	case err != nil:
-		return nil, o.fail(err.Error())
+		return nil, o.failErr(err.Error(), err)
 	}
 	return cache, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,64 @@ func TestLsUsageErrors(t *testing.T) {
 		if code != 2 || out != "" || errOut != want {
 			t.Errorf("%v: exit %d stdout %q stderr %q, want %q", tt.args, code, out, errOut, want)
 		}
+	}
+}
+
+// TestMissingCacheDirWording: every command but scan-cache (which keeps
+// upstream 0.21's stdout line and exit 0) says the same thing about a
+// missing cache folder, on stderr, with exit 1.
+func TestMissingCacheDirWording(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	for _, args := range [][]string{
+		{"ls"},
+		{"rm", "model/a/one"},
+		{"prune"},
+		{"verify", "a/one"},
+		{"verify", "--all"},
+		{"delete-cache"},
+		{"delete-cache", "--disable-tui"},
+		{"delete-cache", "--plain"},
+	} {
+		out, errOut, code := run(t, map[string]string{"NO_COLOR": "1"}, false, append(args, "--dir", missing)...)
+		if code != 1 || out != "" || !strings.HasPrefix(errOut, "Error: Cache directory not found: "+missing+"\n") {
+			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// TestHFDebug: the hint "set HF_DEBUG=1 ... for full traceback" is kept
+// byte for byte, and with HF_DEBUG set hfcache shows what it promises: the
+// chain of errors behind the message instead of the hint.
+func TestHFDebug(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	const hint = "Hint: set HF_DEBUG=1 as environment variable for full traceback.\n"
+	for _, c := range []struct {
+		debug string
+		want  []string
+		hint  bool
+	}{
+		{"", nil, true},
+		{"0", nil, true},
+		{"1", []string{"Debug (HF_DEBUG): error chain, outermost first:\n", "  *scan.NotFoundError: cache directory not found: " + missing + "\n", "  *errors.errorString: cache directory not found\n"}, false},
+		{"true", []string{"*scan.NotFoundError"}, false},
+	} {
+		_, errOut, code := run(t, map[string]string{"NO_COLOR": "1", "HF_DEBUG": c.debug}, false, "ls", "--dir", missing)
+		if code != 1 || !strings.HasPrefix(errOut, "Error: Cache directory not found: "+missing+"\n") {
+			t.Errorf("HF_DEBUG=%q: exit %d stderr %q", c.debug, code, errOut)
+		}
+		if strings.Contains(errOut, hint) != c.hint {
+			t.Errorf("HF_DEBUG=%q: hint shown = %v, want %v:\n%s", c.debug, !c.hint, c.hint, errOut)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("HF_DEBUG=%q: stderr lacks %q:\n%s", c.debug, w, errOut)
+			}
+		}
+	}
+	// A message hfcache found itself has no chain, and says so.
+	_, errOut, _ := run(t, map[string]string{"NO_COLOR": "1", "HF_DEBUG": "1"}, false, "verify", "acme/none", "--dir", filepath.Dir(missing))
+	if !strings.Contains(errOut, "Debug (HF_DEBUG): no underlying error") || strings.Contains(errOut, hint) {
+		t.Errorf("verify of a repo not cached, HF_DEBUG=1: %q", errOut)
 	}
 }
 

@@ -131,7 +131,7 @@ func runPrune(opts *PruneOptions) error {
 	if opts.Orphans {
 		all, err := prune.Orphans(cache)
 		if err != nil {
-			return o.fail(fmt.Sprintf("list orphan blobs: %v", err))
+			return o.failErr(fmt.Sprintf("list orphan blobs: %v", err), err)
 		}
 		for _, b := range all {
 			if delete.InsideAny(b.Path, plan.Repos) {
@@ -151,7 +151,7 @@ func runPrune(opts *PruneOptions) error {
 	var locks []string
 	if opts.Locks {
 		if locks, err = prune.StaleLocks(cache.Path, incomplete); err != nil {
-			return o.fail(fmt.Sprintf("list lock files: %v", err))
+			return o.failErr(fmt.Sprintf("list lock files: %v", err), err)
 		}
 	}
 
@@ -216,7 +216,7 @@ func runPrune(opts *PruneOptions) error {
 	if len(remains.Dead) > 0 {
 		trashDeleted, trashFreed = delete.ReclaimTrash(cache.Path, scan.Options{Modern: cache.Modern})
 	}
-	done := executeSelections(plan, sel)
+	done := executeSelections(ios, plan, sel)
 	failed := reportResult(o, done.res)
 	// What was saved: the revisions as planned (as upstream counts them),
 	// plus each partial download, orphan blob and shared payload really

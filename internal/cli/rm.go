@@ -24,6 +24,10 @@ type RmOptions struct {
 	Yes     bool
 	DryRun  bool
 	Format  FormatFlags
+	// Include, Exclude and Revision select files of the targets to
+	// delete instead of whole revisions (see files.go).
+	Include, Exclude []string
+	Revision         string
 
 	cmd *cobra.Command
 }
@@ -32,8 +36,8 @@ func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
 	opts := &RmOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "rm TARGETS...",
-		Short: "Remove cached repositories or revisions.",
-		Long: `Remove cached repositories or revisions, like "hf cache rm" of huggingface_hub 1.x.
+		Short: "Remove cached repositories, revisions or files.",
+		Long: `Remove cached repositories, revisions or single files, like "hf cache rm" of huggingface_hub 1.x.
 
 A target is a repo as type/repo_id (model/gpt2, dataset/org/name), a
 repo-level hf:// URI (hf://models/org/name, hf://datasets/org/name), a
@@ -42,13 +46,25 @@ one cached repo has it. A revision of one repo is named type/repo_id@hash
 (model/org/name@4fa2...): a bare hash that several cached repos hold (a fork
 copied with cp -a, one model cached under two names) deletes nothing and
 exits 2, listing the repos. The plan is printed first, then confirmed; in the
-agent, json and quiet formats, --yes is required.`,
+agent, json and quiet formats, --yes is required.
+
+Single files: an hf:// file URI (hf://models/org/name/path/to/file, as
+huggingface_hub after 1.28) removes that exact file from every cached revision of
+the repo (--revision REF: from that one only); --include/--exclude GLOB
+(repeatable, '*' matches '/' too, as hf download) remove the matching files
+of repo or revision targets. The snapshot entries go, and each blob only
+when no file left in any revision of any repo uses it, so a blob shared
+with another revision frees nothing. What remains is a valid partial
+snapshot: huggingface_hub downloads a removed file again when asked for it.
+File targets cannot be mixed with repo or revision targets.`,
 		Example: `  hfcache rm model/gpt2
   hfcache rm hf://models/openai-community/gpt2
   hfcache rm 4fa2b4ee5e6c2d9e1a8f7c6b5a4d3c2b1a0f9e8d
   hfcache rm model/org/fork@4fa2b4ee5e6c2d9e1a8f7c6b5a4d3c2b1a0f9e8d
   hfcache rm model/gpt2 --dry-run
-  hfcache rm openai-community/gpt2 --yes`,
+  hfcache rm openai-community/gpt2 --yes
+  hfcache rm hf://models/TheBloke/Llama-2-7B-GGUF/llama-2-7b.Q8_0.gguf
+  hfcache rm model/TheBloke/Llama-2-7B-GGUF --include "*.gguf" --exclude "*Q4_K_M*" --dry-run`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return &UsageError{Err: fmt.Errorf("missing argument 'TARGETS...'")}
@@ -65,6 +81,9 @@ agent, json and quiet formats, --yes is required.`,
 	addCacheDirFlag(cmd, &opts.Dir)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "skip the confirmation prompt")
 	addNegatable(cmd, &opts.DryRun, "dry-run", "show what would be deleted without deleting anything")
+	cmd.Flags().StringArrayVar(&opts.Include, "include", nil, "delete the files of the targets matching this glob; repeatable")
+	cmd.Flags().StringArrayVar(&opts.Exclude, "exclude", nil, "delete the files of the targets except those matching this glob; repeatable")
+	cmd.Flags().StringVar(&opts.Revision, "revision", "", "with file targets or globs: only this revision of each repo (a ref such as main, or a hash)")
 	addFormatFlags(cmd, &opts.Format, false)
 	return cmd
 }
@@ -215,13 +234,13 @@ func repoCacheIDFromURI(uri string) (string, error) {
 		typ = strings.TrimSuffix(segs[0], "s")
 		segs = segs[1:]
 	case "buckets", "kernels":
-		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
 	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
 		return "", upstreamErrorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
 	}
 	if strings.Contains(segs[1], "@") || len(segs) > 2 {
-		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hf cache rm` for now.")
+		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hfcache rm` for now.")
 	}
 	return typ + "/" + segs[0] + "/" + segs[1], nil
 }
@@ -248,6 +267,12 @@ func runRm(opts *RmOptions) error {
 	if err != nil {
 		return err
 	}
+	if isFileDeletion(opts) {
+		return runRmFiles(opts, o)
+	}
+	if opts.Revision != "" {
+		return o.usageError("--revision goes with hf:// file URIs or --include/--exclude.")
+	}
 	cache, err := scanModern(o, opts.Dir, false)
 	if err != nil {
 		return err
@@ -259,7 +284,7 @@ func runRm(opts *RmOptions) error {
 		return &ExitCodeError{Code: ExitUsage}
 	}
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if len(res.missing) > 0 {
 		lines := make([]string, len(res.missing))
@@ -302,7 +327,7 @@ func runRm(opts *RmOptions) error {
 	if err := o.confirm("Proceed with deletion?", opts.Yes); err != nil {
 		return err
 	}
-	done := executeSelections(plan, sel)
+	done := executeSelections(ios, plan, sel)
 	if reportResult(o, done.res) {
 		return o.incomplete(done, "")
 	}
@@ -337,13 +362,15 @@ type executed struct {
 
 // executeSelections runs plan, the deletion of sel, and counts what is
 // really gone.
-func executeSelections(plan *delete.Plan, sel []render.Selection) executed {
+func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []render.Selection) executed {
 	revsOf := map[string]int{}
+	sizes := map[string]int64{}
 	for _, s := range sel {
 		revsOf[s.Repo.Path] = len(s.Revs)
+		sizes[s.Repo.Path] = delete.SizeInCache(s.Repo, plan.CacheDir)
 	}
 	var e executed
-	e.res = delete.Execute(plan, delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
+	e.res = executeWithProgress(ios, plan, sizes, func(kind delete.Kind, path string) {
 		switch kind {
 		case delete.KindRepo:
 			e.repos++
@@ -351,7 +378,7 @@ func executeSelections(plan *delete.Plan, sel []render.Selection) executed {
 		case delete.KindSnapshot:
 			e.revisions++
 		}
-	}})
+	})
 	return e
 }
 

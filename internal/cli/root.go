@@ -27,7 +27,8 @@ It is a drop-in replacement for "huggingface-cli scan-cache" and
 "huggingface-cli delete-cache" (huggingface_hub 0.21), which upstream removed
 in 1.0, and it also speaks the newer "hf cache ls/rm/prune/verify" verbs.
 
-Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted.
+Exit codes: 0 success, 1 error, 2 usage error, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
 Set NO_COLOR (or pass --no-color) to leave out colours and ANSI codes.`,
 		Example: `  hfcache scan-cache            # what is in the cache, repo by repo
   hfcache scan-cache -v         # one row per revision
@@ -65,6 +66,9 @@ func setupRoot(root *cobra.Command, ios *iostreams.IOStreams) {
 	root.SetErr(ios.ErrOut)
 	root.SetIn(ios.In)
 	root.SetVersionTemplate("hfcache {{.Version}}\n")
+	// --version only: cobra would also give it -v when that letter is free
+	// at the root, and "hfcache -v scan-cache" must mean a verbose scan.
+	root.Flags().Bool("version", false, "print the version and exit")
 	root.PersistentFlags().BoolVar(&ios.NoColor, "no-color", false, "disable colours and ANSI codes (also NO_COLOR)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
 	root.PersistentPreRunE = validateFlags
@@ -112,11 +116,28 @@ func newHelpCmd() *cobra.Command {
 // that a failure is a UsageError (exit 2) rather than a plain error. A
 // command that sets its own PersistentPreRunE should call it.
 func validateFlags(cmd *cobra.Command, _ []string) error {
+	if err := emptyDirFlagIsHere(cmd); err != nil {
+		return err
+	}
 	if err := cmd.ValidateRequiredFlags(); err != nil {
 		return &UsageError{Err: err}
 	}
 	if err := cmd.ValidateFlagGroups(); err != nil {
 		return &UsageError{Err: err}
+	}
+	return nil
+}
+
+// emptyDirFlagIsHere turns an empty --dir (or --cache-dir) into ".": upstream's
+// Path("").resolve() is the current folder, while an empty flag value would
+// otherwise read as "no flag" and pick the default cache.
+func emptyDirFlagIsHere(cmd *cobra.Command) error {
+	for _, name := range []string{"dir", "cache-dir"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			if err := f.Value.Set("."); err != nil {
+				return &UsageError{Err: err}
+			}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,10 @@ type ScanCacheOptions struct {
 	IO        *iostreams.IOStreams
 	Dir       string
 	Verbosity int
+
+	// progressDelay is how long a scan runs before its progress line
+	// appears on a terminal (0: defaultProgressDelay); tests shorten it.
+	progressDelay time.Duration
 }
 
 func newScanCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -48,7 +53,7 @@ func runScanCache(opts *ScanCacheOptions) error {
 		return err
 	}
 	start := ios.Now()
-	cache, err := scanDir(ios, dir, scan.Options{Summary: true})
+	cache, err := scanDir(ios, dir, scan.Options{Summary: true}, opts.progressDelay)
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {

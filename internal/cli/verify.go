@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -23,6 +24,9 @@ type VerifyOptions struct {
 	Revision string
 	All      bool
 	Format   FormatFlags
+
+	// repoTypeSet is true when --repo-type or --type was given.
+	repoTypeSet bool
 
 	cmd *cobra.Command
 }
@@ -42,6 +46,7 @@ too. Corrupt, truncated and missing files are listed and the exit code is 1.
 prefix of one; the default is main. --all verifies every revision of every
 repo in the cache, with a progress line on a terminal.`,
 		Example: `  hfcache verify gpt2
+  hfcache verify dataset/glue      # the ids "hfcache ls" prints
   hfcache verify gpt2 --revision refs/pr/1
   hfcache verify my-org/my-dataset --repo-type dataset
   hfcache verify --all
@@ -52,6 +57,7 @@ repo in the cache, with a progress line on a terminal.`,
 				opts.RepoID = args[0]
 			}
 			opts.cmd = cmd
+			opts.repoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
 			return runVerify(opts)
 		},
 	}
@@ -86,26 +92,37 @@ func runVerify(opts *VerifyOptions) error {
 	}
 	dir, err := cacheDir(ios, opts.Dir)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return o.fail("Cache directory not found: " + dir)
+		return o.failErr("Cache directory not found: "+dir, err)
 	}
 	if opts.All {
 		return verifyAll(o, dir)
 	}
 
 	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
-	if st, err := os.Stat(repoPath); err != nil || !st.IsDir() {
+	if !isDir(repoPath) {
+		// The ids ls prints and rm accepts: model/gpt2, dataset/org/name.
+		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.repoTypeSet) {
+			switch typ {
+			case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
+				if p := filepath.Join(dir, scan.FolderName(typ, id)); isDir(p) {
+					opts.RepoType, opts.RepoID, repoPath = typ, id, p
+				}
+			}
+		}
+	}
+	if !isDir(repoPath) {
 		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", opts.RepoType, opts.RepoID, dir))
 	}
 	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
 	if err != nil {
-		return o.fail(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err))
+		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err), err)
 	}
 	rep, err := verify.New().Revision(repoPath, rev)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	if o.mode == render.FormatJSON {
 		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
@@ -136,7 +153,7 @@ func verifyAll(o *modernOut, dir string) error {
 	ios := o.ios
 	targets, err := verify.CacheTargets(dir)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	v := verify.New()
 	progress := ios.ErrTTY && o.mode == render.FormatHuman
@@ -146,7 +163,7 @@ func verifyAll(o *modernOut, dir string) error {
 	for i, t := range targets {
 		if progress {
 			typ, id, _ := scan.ParseFolderName(filepath.Base(t.RepoPath))
-			line := fmt.Sprintf("Verifying %d/%d: %s/%s@%s", i+1, len(targets), typ, id, short(t.Revision))
+			line := fmt.Sprintf("Verifying %s/%s: %s/%s@%s", humanize.Comma(int64(i+1)), humanize.Comma(int64(len(targets))), typ, id, short(t.Revision))
 			fmt.Fprint(ios.ErrOut, "\r\x1b[K"+o.ansi.Gray(line))
 		}
 		rep, err := v.Revision(t.RepoPath, t.Revision)
@@ -154,7 +171,7 @@ func verifyAll(o *modernOut, dir string) error {
 			if progress {
 				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
 			}
-			return o.fail(err.Error())
+			return o.failErr(err.Error(), err)
 		}
 		reports = append(reports, rep)
 		repos[t.RepoPath] = true
@@ -194,6 +211,11 @@ func verifyAll(o *modernOut, dir string) error {
 		})
 	}
 	return nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 func short(h string) string {

@@ -52,7 +52,7 @@ func runPruneXet(o *modernOut, opts *PruneOptions) error {
 	ios := opts.IO
 	dir, err := xetDir(ios)
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	c, err := xetcache.Scan(dir)
 	if errors.Is(err, xetcache.ErrNotFound) {
@@ -60,7 +60,7 @@ func runPruneXet(o *modernOut, opts *PruneOptions) error {
 		return nil
 	}
 	if err != nil {
-		return o.fail(err.Error())
+		return o.failErr(err.Error(), err)
 	}
 	var parts []xetcache.Part
 	var size int64

@@ -214,7 +214,7 @@ func TestLockedRepoPortable(t *testing.T) {
 	before := listing(t, filepath.Join(dir, "models--acme--win-model"))
 	c := mustScan(t, dir)
 	plan := PlanSelected(c, []RepoSelection{pick(t, c, "models--acme--win-model", winPR)})
-	res := Execute(plan, ExecOptions{})
+	res := Execute(plan, ExecOptions{lockWait: 200 * time.Millisecond}) // a download: held longer than that
 	if res.OK() || len(res.Locked) != 1 {
 		t.Fatalf("held lock not seen: %+v", res)
 	}

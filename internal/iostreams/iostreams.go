@@ -32,6 +32,9 @@ type IOStreams struct {
 	TermSize func() (int, int)
 	// NoColor is set by --no-color.
 	NoColor bool
+	// ProgressAfter is how long a deletion runs before its progress line
+	// appears on a terminal's stderr (0: half a second); tests shorten it.
+	ProgressAfter time.Duration
 }
 
 // System returns the process's real streams.

@@ -133,7 +133,7 @@ func (d dirHandle) lstat(cname []byte, st *fileStat) error {
 		st.kind = kindLink
 	}
 	st.size = s.Size
-	st.atime = s.Atim.Sec*1e9 + s.Atim.Nsec
-	st.mtime = s.Mtim.Sec*1e9 + s.Mtim.Nsec
+	st.atime = unixNanos(s.Atim.Sec, s.Atim.Nsec)
+	st.mtime = unixNanos(s.Mtim.Sec, s.Mtim.Nsec)
 	return nil
 }

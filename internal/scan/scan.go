@@ -167,7 +167,7 @@ const maxRefSize = 1 << 16
 // readRefs reads every file below refs/ (recursively, not through linked
 // folders) into refsByHash, keyed by the file's content read as Python's
 // text mode does (universal newlines, nothing stripped).
-func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *CorruptedError {
+func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string, skipJunk bool) *CorruptedError {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return unreadable(repoPath, "Refs directory", dir, err)
@@ -178,10 +178,15 @@ func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string) *Cor
 		st, err := os.Stat(p)
 		if err == nil && st.IsDir() {
 			if e.Type()&fs.ModeSymlink == 0 {
-				if cerr := readRefs(repoPath, p, name+"/", refsByHash); cerr != nil {
+				if cerr := readRefs(repoPath, p, name+"/", refsByHash, skipJunk); cerr != nil {
 					return cerr
 				}
 			}
+			continue
+		}
+		if skipJunk && junkNames[e.Name()] {
+			// hf 1.x skips OS helper files (Finder's .DS_Store, Explorer's
+			// Thumbs.db and desktop.ini) at any depth of refs/.
 			continue
 		}
 		// Read only what a ref can be: a FIFO would block the scan and a

@@ -244,11 +244,14 @@ func scanCases() []scanCase {
 					dirWithTimes("models--org--empty", 400),
 					cachetest.Entry{Kind: cachetest.Dir, Path: "models--org--empty/snapshots", NoTimes: true},
 					cachetest.Entry{Kind: cachetest.Dir, Path: repoM + "/snapshots", NoTimes: true},
-					dirWithTimes(repoM+"/snapshots/"+revA, 100))
+					dirWithTimes(repoM+"/snapshots/"+revA, 100),
+					// Set, not left to the clock of the build: a loaded
+					// machine made that "now" drift past the tolerance.
+					dirWithTimes(repoM, 200))
 			},
 			repos: []wantRepo{
 				{folder: "models--org--empty", accAgo: 400, modAgo: 400},
-				{folder: repoM, revs: []wantRev{{hash: revA, modAgo: 100}}},
+				{folder: repoM, accAgo: 200, modAgo: 200, revs: []wantRev{{hash: revA, modAgo: 100}}},
 			},
 		},
 		{
@@ -258,8 +261,10 @@ func scanCases() []scanCase {
 				*tree = append(*tree,
 					file(".DS_Store", 10, 1, 1),
 					file("CACHEDIR.TAG", 10, 1, 1),
-					file(repoM+"/snapshots/"+revA+"/.DS_Store", 10, 1, 1),
 					file(repoM+"/snapshots/Thumbs.db", 10, 1, 1),
+					file(repoM+"/refs/.DS_Store", 10, 1, 1),
+					file(repoM+"/refs/desktop.ini", 10, 1, 1),
+					file(repoM+"/refs/refs/pr/Thumbs.db", 10, 1, 1),
 					file(repoM+"/blobs/x.incomplete", 1234, 1, 1))
 			},
 			modern: true,
@@ -267,6 +272,20 @@ func scanCases() []scanCase {
 				folder: repoM, size: 600, nbFiles: 3, accAgo: 1, modAgo: 20, incomplete: 1,
 				revs: basic.revs,
 			}},
+		},
+		{
+			// hf 1.28 skips OS junk only in the cache root, snapshots/ and
+			// refs/: inside a revision folder it is a file of the revision.
+			name: "hf 1.x counts junk files inside a revision",
+			build: func(t *testing.T, tree *cachetest.Tree) {
+				basicRepo(tree)
+				*tree = append(*tree, file(repoM+"/snapshots/"+revA+"/.DS_Store", 10, 0.5, 15))
+			},
+			modern: true,
+			repos: []wantRepo{{folder: repoM, size: 610, nbFiles: 4, accAgo: 0.5, modAgo: 15, revs: []wantRev{
+				{hash: revA, size: 310, nbFiles: 3, refs: []string{"main"}, modAgo: 15, files: []string{".DS_Store", "config.json", "sub/dir/w.bin"}},
+				basic.revs[1],
+			}}},
 		},
 		{
 			name: "hf 0.21 counts junk files",

@@ -53,9 +53,26 @@ type fileStat struct {
 	atime, mtime int64 // Unix nanoseconds
 }
 
+// unixNanos is sec seconds and nsec nanoseconds after the Unix epoch in
+// nanoseconds, saturated to the int64 range (years 1678 to 2262) instead of
+// wrapping around: a blob dated in the year 3000 stays in the future ("a few
+// seconds ago", as upstream says) rather than becoming a date in 1800.
+func unixNanos(sec, nsec int64) int64 {
+	const maxSec = math.MaxInt64/1_000_000_000 - 1
+	switch {
+	case sec > maxSec:
+		return math.MaxInt64
+	case sec < -maxSec:
+		return math.MinInt64
+	}
+	return sec*1e9 + nsec
+}
+
+func timeNanos(t time.Time) int64 { return unixNanos(t.Unix(), int64(t.Nanosecond())) }
+
 // statOf converts an os stat.
 func statOf(st os.FileInfo) fileStat {
-	fs := fileStat{kind: kindOther, size: st.Size(), atime: atime(st).UnixNano(), mtime: st.ModTime().UnixNano()}
+	fs := fileStat{kind: kindOther, size: st.Size(), atime: timeNanos(atime(st)), mtime: timeNanos(st.ModTime())}
 	switch m := st.Mode(); {
 	case m.IsRegular():
 		fs.kind = kindReg
@@ -369,7 +386,7 @@ func prepare(repoPath, name string, opts Options) *repoScan {
 			rs.err = corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
 			return rs
 		}
-		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash); cerr != nil {
+		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash, opts.Modern); cerr != nil {
 			rs.err = cerr
 			return rs
 		}
@@ -614,9 +631,8 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	}
 	err := d.list(w.dirBuf(depth), func(cname []byte, kind byte) bool {
 		name := cname[:len(cname)-1]
-		if rs.opts.Modern && junkNames[string(name)] {
-			return true
-		}
+		// OS helper files inside a revision are files of it, as for hf
+		// 1.28 (it skips them only in the cache root, snapshots/ and refs/).
 		var st fileStat
 		if kind == kindUnknown {
 			if d.lstat(cname, &st) != nil {

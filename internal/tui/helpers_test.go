@@ -31,7 +31,7 @@ func presetCache(t testing.TB, preset string) (*scan.Cache, time.Time) {
 	if err := tree.Build(dir, now); err != nil {
 		t.Fatal(err)
 	}
-	c, err := scan.Dir(dir, scan.Options{})
+	c, err := scan.Dir(dir, scan.Options{Files: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +102,8 @@ var keyNames = map[string]tea.KeyPressMsg{
 	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
 	"esc":       {Code: tea.KeyEscape},
 	"backspace": {Code: tea.KeyBackspace},
+	"right":     {Code: tea.KeyRight},
+	"left":      {Code: tea.KeyLeft},
 	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
 	"ctrl+a":    {Code: 'a', Mod: tea.ModCtrl},
 	"ctrl+r":    {Code: 'r', Mod: tea.ModCtrl},

@@ -19,6 +19,9 @@ type KeyMap struct {
 	Quit                 key.Binding
 	Help                 key.Binding
 	Suspend              key.Binding
+	// Open shows the files of the revision under the pointer; Back
+	// returns from them to the revisions.
+	Open, Back key.Binding
 
 	// Filter editing.
 	FilterAccept key.Binding
@@ -54,6 +57,8 @@ func DefaultKeyMap() KeyMap {
 		Quit:         key.NewBinding(key.WithKeys("ctrl+c", "esc", "q"), key.WithHelp("esc/q", "quit")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Suspend:      key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
+		Open:         key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "files")),
+		Back:         key.NewBinding(key.WithKeys("left", "h", "backspace"), key.WithHelp("←", "back")),
 		FilterAccept: key.NewBinding(key.WithKeys("enter", "tab", "down", "up"), key.WithHelp("enter", "keep filter")),
 		FilterClear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		FilterDelete: key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("backspace", "delete")),
@@ -66,7 +71,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the one-line help shown under the list.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Toggle, k.Validate, k.ToggleRepo, k.Filter, k.Sort, k.Help, k.Quit}
+	return []key.Binding{k.Toggle, k.Validate, k.Open, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp is the help shown after pressing "?".
@@ -74,8 +79,16 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.ToggleDown, k.ToggleUp, k.ToggleRepo, k.ToggleAll, k.Invert},
-		{k.Filter, k.Sort, k.Validate, k.Quit, k.Suspend, k.Help},
+		{k.Open, k.Back, k.Filter, k.Sort, k.Validate, k.Quit, k.Suspend, k.Help},
 	}
+}
+
+// filesHelp is the help line of the file view.
+func (k KeyMap) filesHelp() []key.Binding {
+	all := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all files"))
+	back := key.NewBinding(key.WithKeys("left"), key.WithHelp("←/esc", "back"))
+	quit := key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	return []key.Binding{k.Toggle, all, back, k.Validate, quit}
 }
 
 // filterHelp is the help line while the filter is being typed.

@@ -81,6 +81,9 @@ type Result struct {
 	// Ticked counts the ticked rows, "None of the following" included (the
 	// n of upstream's "{n} revision(s) selected.").
 	Ticked int
+	// Files are the ticked files of revisions that are not ticked
+	// themselves, in display order (see the file view, files.go).
+	Files []delete.FileSelection
 }
 
 // Options configure a Model.
@@ -111,6 +114,7 @@ const (
 	phaseList phase = iota
 	phaseConfirm
 	phaseDone
+	phaseFiles
 )
 
 type rowKind uint8
@@ -134,18 +138,20 @@ type repoInfo struct {
 	repo    *scan.Repo
 	header  string
 	size    string
+	freed   string  // what deleting the repo whole frees
 	frac    float64 // size relative to the largest repo
 	lowerID string
 	revs    []int32 // in review order (oldest modification first)
 }
 
 type revInfo struct {
-	rev  *scan.Revision
-	hash string
-	text string
-	size string
-	frac float64 // size relative to its repo
-	repo int32
+	rev   *scan.Revision
+	hash  string
+	text  string
+	size  string
+	freed string  // what deleting the revision alone frees
+	frac  float64 // size relative to its repo
+	repo  int32
 }
 
 // Model is the bubbletea model of the checklist and the confirmation.
@@ -187,6 +193,18 @@ type Model struct {
 		key   helpKey
 		lines []string
 	}
+
+	// The file view (files.go).
+	uses             map[string]int // delete.BlobUses, on first use
+	fileRev          int32
+	files            []fileInfo
+	fcursor, foffset int
+	fileSel          map[fileKey]bool
+	nFiles           int
+	filesOf          map[int32]int // ticked files per revision
+	// big is set when the selection would empty the cache or free more
+	// than half of it: the confirmation then defaults to No.
+	big bool
 }
 
 // New builds the checklist over cache.
@@ -212,6 +230,7 @@ func New(cache *scan.Cache, opts Options) *Model {
 		m.keys = *opts.Keys
 	}
 	m.setStyles()
+	freed := delete.FreedIfDeleted(cache)
 	var maxSize int64
 	for _, r := range cache.Repos {
 		maxSize = max(maxSize, r.Size)
@@ -224,6 +243,7 @@ func New(cache *scan.Cache, opts Options) *Model {
 			repo:    r,
 			header:  fmt.Sprintf("%s %s (%s, used %s)", capitalize(r.Type), r.ID, render.Size(r.Size), render.TimeSince(r.LastAccessed, opts.Now)),
 			size:    render.Size(r.Size),
+			freed:   render.Size(freed.Repos[r]),
 			frac:    fraction(r.Size, maxSize),
 			lowerID: strings.ToLower(r.ID),
 		}
@@ -234,12 +254,13 @@ func New(cache *scan.Cache, opts Options) *Model {
 			}
 			info.revs = append(info.revs, int32(len(m.revs)))
 			m.revs = append(m.revs, revInfo{
-				rev:  rev,
-				hash: rev.Hash,
-				text: fmt.Sprintf("%s: %s # modified %s", short(rev.Hash), refs, render.TimeSince(rev.LastModified, opts.Now)),
-				size: render.Size(rev.Size),
-				frac: fraction(rev.Size, r.Size),
-				repo: ri,
+				rev:   rev,
+				hash:  rev.Hash,
+				text:  fmt.Sprintf("%s: %s # modified %s", short(rev.Hash), refs, render.TimeSince(rev.LastModified, opts.Now)),
+				size:  render.Size(rev.Size),
+				freed: render.Size(freed.Revisions[rev]),
+				frac:  fraction(rev.Size, r.Size),
+				repo:  ri,
 			})
 		}
 		m.textW = max(m.textW, ansi.StringWidth(info.header))
@@ -399,13 +420,16 @@ func (m *Model) rebuild() {
 // recompute refreshes the live line with the real planner; it runs only
 // when the selection changes.
 func (m *Model) recompute() {
+	m.big = false
 	if m.none {
 		m.live = NothingDeleted
 		return
 	}
-	var freed int64
-	if m.nSel > 0 {
-		freed = delete.PlanSelected(m.cache, m.Picks()).ExpectedFreedSize
+	freed := m.selectionFreed()
+	m.big = m.nSel > 0 && m.nSel == len(m.revs) || m.cache.Size > 0 && freed*2 > m.cache.Size
+	if n := countFiles(m.FileSelections()); n > 0 {
+		m.live = fmt.Sprintf("%d revisions and %d files selected counting for %s.", m.nSel, n, render.Size(freed))
+		return
 	}
 	m.live = fmt.Sprintf("%d revisions selected counting for %s.", m.nSel, render.Size(freed))
 }
@@ -441,6 +465,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.updateList(msg)
 		case phaseConfirm:
 			return m, m.updateConfirm(msg)
+		case phaseFiles:
+			quit, validate := m.filesKey(msg.String(), func(b key.Binding) bool { return key.Matches(msg, b) })
+			switch {
+			case quit:
+				return m, m.finish(Quit)
+			case validate:
+				return m, m.validate()
+			case key.Matches(msg, m.keys.Suspend):
+				return m, tea.Suspend
+			}
 		}
 	}
 	return m, nil
@@ -451,6 +485,7 @@ func (m *Model) finish(o Outcome) tea.Cmd {
 	m.result.Outcome = o
 	if o == Quit || o == Nothing {
 		m.result.Hashes = nil
+		m.result.Files = nil
 	}
 	return tea.Quit
 }
@@ -465,16 +500,9 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.finish(Quit)
 	case key.Matches(msg, k.Validate):
-		m.result.Ticked = m.nSel
-		if m.none {
-			m.result.Ticked++
-		}
-		if m.none || m.nSel == 0 {
-			return m.finish(Nothing)
-		}
-		m.result.Hashes = m.Selected()
-		m.result.Picks = m.Picks()
-		m.phase = phaseConfirm
+		return m.validate()
+	case key.Matches(msg, k.Open):
+		m.openFiles()
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):
@@ -516,6 +544,24 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// validate ends the selection: the confirmation step, or Nothing when
+// nothing is ticked.
+func (m *Model) validate() tea.Cmd {
+	m.result.Ticked = m.nSel
+	if m.none {
+		m.result.Ticked++
+	}
+	files := m.FileSelections()
+	if m.none || m.nSel == 0 && len(files) == 0 {
+		return m.finish(Nothing)
+	}
+	m.result.Hashes = m.Selected()
+	m.result.Picks = m.Picks()
+	m.result.Files = files
+	m.phase = phaseConfirm
+	return nil
+}
+
 func (m *Model) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
@@ -548,6 +594,8 @@ func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Interrupt):
 		return m.finish(Interrupted)
+	case m.big && msg.String() == "enter":
+		return m.finish(Declined) // a big deletion needs an explicit y
 	case key.Matches(msg, k.Yes):
 		return m.finish(Confirmed)
 	case key.Matches(msg, k.No):

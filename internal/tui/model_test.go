@@ -516,6 +516,11 @@ func TestGolden(t *testing.T) {
 		{"confirm", c, []string{"down", "space", "enter"}},
 		{"large-scrolled", big, append(repeat("down", 30), "space", "a")},
 		{"large-end", big, []string{"end", "space"}},
+		{"files", c, append(repeat("down", 7), "right")},
+		{"files-ticked", c, append(repeat("down", 7), "right", "space", "down", "down", "space")},
+		{"files-back", c, append(repeat("down", 7), "right", "space", "left")},
+		{"files-confirm", c, append(repeat("down", 7), "right", "space", "down", "down", "space", "enter")},
+		{"big-confirm", c, []string{"ctrl+a", "enter"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, tc := range cases {
@@ -576,5 +581,90 @@ func BenchmarkNew(b *testing.B) {
 	c := syntheticCache(1000, 5, now)
 	for i := 0; i < b.N; i++ {
 		_ = New(c, Options{Now: now, Width: 120, Height: 40})
+	}
+}
+
+// The file view: → opens the files of the revision under the pointer, ←
+// goes back, ticked files reach the result (except those of a ticked
+// revision), and the live line counts them.
+func TestFileView(t *testing.T) {
+	c, now := presetCache(t, "small")
+	m := New(c, Options{Now: now, Width: 120, Height: 40})
+	press(m, repeat("down", 7)...) // t5-small d78aea13 (main)
+	if m.Cursor()[:8] != "d78aea13" {
+		t.Fatalf("cursor on %s", m.Cursor())
+	}
+	press(m, "right")
+	if !m.FilesShown() {
+		t.Fatal("→ did not open the files")
+	}
+	press(m, "space", "down", "space")
+	if !strings.Contains(m.LiveLine(), "0 revisions and 2 files selected") {
+		t.Fatalf("live line %q", m.LiveLine())
+	}
+	press(m, "backspace")
+	if m.FilesShown() {
+		t.Fatal("backspace did not go back")
+	}
+	press(m, "up", "right", "space", "left") // one file of d0a119ee too
+	press(m, "enter")
+	res := m.Result()
+	if m.phase != phaseConfirm || len(res.Files) != 2 {
+		t.Fatalf("phase %v, files %+v", m.phase, res.Files)
+	}
+	var names []string
+	for _, f := range res.Files {
+		names = append(names, f.Revision.Hash[:8]+":"+strings.Join(f.Names, ","))
+	}
+	if got := strings.Join(names, " "); !strings.Contains(got, "d78aea13:") || !strings.Contains(got, "d0a119ee:") {
+		t.Fatalf("files %s", got)
+	}
+	if quit := press(m, "y"); !quit || m.Result().Outcome != Confirmed {
+		t.Fatalf("y: quit %v outcome %v", quit, m.Result().Outcome)
+	}
+
+	// Files of a revision that is ticked go with the revision.
+	m = New(c, Options{Now: now, Width: 120, Height: 40})
+	press(m, repeat("down", 7)...)
+	press(m, "right", "space", "left", "space")
+	if got := m.FileSelections(); len(got) != 0 {
+		t.Fatalf("files of a ticked revision selected: %+v", got)
+	}
+}
+
+// A selection that would empty the cache or free more than half of it
+// needs an explicit y: Enter then means No.
+func TestBigSelectionNeedsY(t *testing.T) {
+	c, now := presetCache(t, "small")
+	for _, tc := range []struct {
+		name    string
+		keys    []string
+		answer  string
+		outcome Outcome
+	}{
+		{"small selection, enter", []string{"down", "space", "enter"}, "enter", Confirmed},
+		{"everything, enter", []string{"ctrl+a", "enter"}, "enter", Declined},
+		{"everything, y", []string{"ctrl+a", "enter"}, "y", Confirmed},
+		// bert-base-cased is 1.9G of the cache's 3.4G.
+		{"more than half, enter", []string{"/", "b", "e", "r", "t", "enter", "a", "enter"}, "enter", Declined},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(c, Options{Now: now, Width: 120, Height: 40})
+			press(m, tc.keys...)
+			if m.phase != phaseConfirm {
+				t.Fatalf("not at the confirmation")
+			}
+			want := "(Y/n)"
+			if tc.outcome == Declined || tc.answer == "y" {
+				want = "(y/N)"
+			}
+			if !strings.Contains(screenText(m), want) {
+				t.Errorf("prompt %q, want %s", screenText(m), want)
+			}
+			press(m, tc.answer)
+			if got := m.Result().Outcome; got != tc.outcome {
+				t.Errorf("outcome %v, want %v", got, tc.outcome)
+			}
+		})
 	}
 }

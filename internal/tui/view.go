@@ -153,13 +153,18 @@ func wrap(s string, w int) []string {
 
 // View draws the current screen.
 func (m *Model) View() tea.View {
+	if m.phase == phaseFiles {
+		v := tea.NewView(m.filesView())
+		v.AltScreen = m.opts.AltScreen
+		return v
+	}
 	if m.phase != phaseList {
 		// The trailing newline leaves the cursor on a line of its own
 		// when the program ends (bubbletea erases from the cursor down).
 		v := tea.NewView(m.answerView() + "\n")
 		if m.phase == phaseConfirm {
 			line := m.confirmLine()
-			v.Cursor = tea.NewCursor(ansi.StringWidth(line), 1)
+			v.Cursor = tea.NewCursor(ansi.StringWidth(line), 1+len(m.confirmFiles(m.confirmFileLines())))
 		}
 		return v
 	}
@@ -175,12 +180,12 @@ func (m *Model) listView() string {
 	b.Grow((m.height + 1) * (m.width + 32))
 	fit(&b, m.width, seg{"?", p.question}, seg{" " + Question, paint{}}, seg{" " + m.live + " ", p.instruction})
 	lines := 1
-	sizeW, barW := m.gutter()
+	sizeW, freedW, barW := m.gutter()
 	for i := m.offset; i < m.offset+s.list; i++ {
 		b.WriteByte('\n')
 		lines++
 		if i < len(m.rows) {
-			m.drawRow(&b, i, sizeW, barW)
+			m.drawRow(&b, i, sizeW, freedW, barW)
 		}
 	}
 	if s.status {
@@ -204,30 +209,27 @@ func (m *Model) listView() string {
 	return b.String()
 }
 
-// gutter returns the widths of the size column and of the size bar, which
-// shrink and disappear on narrow terminals.
-func (m *Model) gutter() (sizeW, barW int) {
+// gutter returns the widths of the size column, of the "frees" column
+// (what deleting the row alone frees) and of the size bar, which shrink
+// and disappear on narrow terminals.
+func (m *Model) gutter() (sizeW, freedW, barW int) {
 	switch {
+	case m.width >= 120:
+		return 7, 13, 16 // "frees 1.2K"
 	case m.width >= 100:
-		return 7, 16
+		return 7, 13, 8
 	case m.width >= 60:
-		return 7, 8
+		return 7, 7, 8 // the bare figure; the status line says what it is
 	case m.width >= 40:
-		return 7, 0
+		return 7, 0, 0
 	}
-	return 0, 0
+	return 0, 0, 0
 }
 
-func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
+func (m *Model) drawRow(b *strings.Builder, i, sizeW, freedW, barW int) {
 	p := &m.paints
 	r := m.rows[i]
-	gw := 0
-	if sizeW > 0 {
-		gw += 2 + sizeW
-	}
-	if barW > 0 {
-		gw += 3 + barW
-	}
+	gw := gutterWidth(sizeW, freedW, barW)
 	// The size column follows the widest text (not the right edge), so
 	// that on a wide terminal sizes stay next to what they measure.
 	left := min(m.width-gw, m.textW)
@@ -235,7 +237,7 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
 		left = m.width // no size: the choice may use the whole width
 	}
 	var used int
-	var size string
+	var size, freed string
 	var frac float64
 	var barPaint paint
 	switch r.kind {
@@ -244,7 +246,7 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
 	case rowHeader:
 		info := &m.repos[r.repo]
 		used = fit(b, left, seg{info.header, p.header})
-		size, frac, barPaint = info.size, info.frac, p.barRepo
+		size, freed, frac, barPaint = info.size, info.freed, info.frac, p.barRepo
 	case rowNone, rowRev:
 		ptr, textPaint := " ", paint{}
 		if i == m.cursor {
@@ -254,7 +256,7 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
 		if r.kind == rowRev {
 			rv := &m.revs[r.rev]
 			ticked, text = m.sel[r.rev], rv.text
-			size, frac, barPaint = rv.size, rv.frac, p.barRev
+			size, freed, frac, barPaint = rv.size, rv.freed, rv.frac, p.barRev
 		}
 		box := boxOff
 		if ticked {
@@ -262,22 +264,15 @@ func (m *Model) drawRow(b *strings.Builder, i, sizeW, barW int) {
 			if i != m.cursor {
 				textPaint = p.selected
 			}
+		} else if r.kind == rowRev && m.filesOf[r.rev] > 0 {
+			box = boxSome // some of its files are ticked
 		}
 		used = fit(b, left, seg{ptr, p.pointer}, seg{" ", paint{}}, seg{box, p.checkbox}, seg{" " + text, textPaint})
 	}
 	if size == "" || gw == 0 {
 		return
 	}
-	b.WriteString(strings.Repeat(" ", max(0, left-used)))
-	b.WriteString("  ")
-	b.WriteString(p.size.pre + fmt.Sprintf("%*s", sizeW, size) + p.size.post)
-	if barW > 0 {
-		full, rest := bar(frac, barW)
-		b.WriteString(" " + p.barEmpty.pre + "[" + p.barEmpty.post)
-		b.WriteString(barPaint.pre + full + barPaint.post)
-		b.WriteString(strings.Repeat(" ", rest))
-		b.WriteString(p.barEmpty.pre + "]" + p.barEmpty.post)
-	}
+	m.drawGutter(b, left-used, size, freed, frac, barPaint, sizeW, freedW, barW)
 }
 
 var eighths = [...]string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
@@ -311,6 +306,9 @@ func (m *Model) drawStatus(b *strings.Builder, s screen) {
 	if m.hiddenSel > 0 {
 		info += fmt.Sprintf(" · %d selected not shown", m.hiddenSel)
 	}
+	if _, freedW, _ := m.gutter(); freedW > 0 && freedW < 13 && ansi.StringWidth(info)+len(sizeLegend)+8 <= m.width {
+		info += sizeLegend
+	}
 	segs = append(segs, seg{info, p.status})
 	used := fit(b, m.width, segs...)
 	pos := m.scrollPos(s.list)
@@ -319,6 +317,10 @@ func (m *Model) drawStatus(b *strings.Builder, s screen) {
 		b.WriteString(p.status.pre + pos + p.status.post)
 	}
 }
+
+// sizeLegend explains the two figures of a row on a terminal too narrow
+// for the "frees" word.
+const sizeLegend = " · size, freed"
 
 // scrollPos tells where the window is, as less and vim do.
 func (m *Model) scrollPos(list int) string {
@@ -340,7 +342,30 @@ func (m *Model) questionAnswer() string {
 }
 
 func (m *Model) confirmLine() string {
-	return fmt.Sprintf("? %s %s (Y/n) ", m.live, ConfirmQuestion)
+	return fmt.Sprintf("? %s %s %s ", m.live, ConfirmQuestion, m.confirmChoices())
+}
+
+// confirmChoices is "(Y/n)" as upstream, or "(y/N)" when the selection
+// would empty the cache or free more than half of it: Enter then means No.
+func (m *Model) confirmChoices() string {
+	if m.big {
+		return "(y/N)"
+	}
+	return "(Y/n)"
+}
+
+// confirmFileLines is how many lines the list of ticked files may take
+// above the confirmation.
+func (m *Model) confirmFileLines() int { return max(1, m.height-3) }
+
+// filesBlock is the list of ticked files shown above the confirmation,
+// with its line break, or "".
+func (m *Model) filesBlock() string {
+	lines := m.confirmFiles(m.confirmFileLines())
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\n" + strings.Join(lines, "\n")
 }
 
 // answerView is what stays on the terminal once the checklist is left,
@@ -350,17 +375,17 @@ func (m *Model) answerView() string {
 	q := p.question.pre + "?" + p.question.post
 	switch {
 	case m.phase == phaseConfirm:
-		return m.questionAnswer() + "\n" + q + " " + m.live + " " + ConfirmQuestion + p.instruction.pre + " (Y/n) " + p.instruction.post
+		return m.questionAnswer() + m.filesBlock() + "\n" + q + " " + m.live + " " + ConfirmQuestion + p.instruction.pre + " " + m.confirmChoices() + " " + p.instruction.post
 	case m.result.Outcome == Quit:
 		return p.skipped.pre + "? " + Question + " " + p.skipped.post
 	case m.result.Outcome == Nothing:
 		return m.questionAnswer()
 	case m.result.Outcome == Interrupted:
-		return m.questionAnswer() + "\n" + p.skipped.pre + "? " + m.live + " " + ConfirmQuestion + " " + p.skipped.post
+		return m.questionAnswer() + m.filesBlock() + "\n" + p.skipped.pre + "? " + m.live + " " + ConfirmQuestion + " " + p.skipped.post
 	}
 	answer := " Yes"
 	if m.result.Outcome == Declined {
 		answer = " No"
 	}
-	return m.questionAnswer() + "\n" + q + " " + m.live + " " + ConfirmQuestion + p.answer.pre + answer + p.answer.post
+	return m.questionAnswer() + m.filesBlock() + "\n" + q + " " + m.live + " " + ConfirmQuestion + p.answer.pre + answer + p.answer.post
 }

@@ -26,8 +26,12 @@ func TestWriteMan(t *testing.T) {
 			continue
 		}
 		s := string(b)
-		if !strings.Contains(s, "\n.TH \"HFCACHE\" \"1\" \"Jan 2026\" \"hfcache\" \"hfcache manual\"\n") {
-			t.Errorf("%s has no .TH header with the given date", page)
+		title := strings.ToUpper("hfcache-" + c.Name())
+		if !strings.Contains(s, "\n.TH \""+title+"\" \"1\" \"Jan 2026\" \"hfcache\" \"hfcache manual\"\n") {
+			t.Errorf("%s has no .TH header titled %s with the given date", page, title)
+		}
+		if strings.Contains(s, "[=false]") {
+			t.Errorf("%s lists a flag as --flag[=false]", page)
 		}
 		if !strings.Contains(s, c.Short) {
 			t.Errorf("%s does not contain the command's description %q", page, c.Short)
@@ -42,6 +46,21 @@ func TestWriteMan(t *testing.T) {
 	}
 	if !strings.Contains(string(root), "hfcache-scan-cache(1)") {
 		t.Errorf("hfcache.1 does not refer to hfcache-scan-cache(1)")
+	}
+	for _, want := range []string{"\n.TH \"HFCACHE\" \"1\"", "\\fB--version\\fP\n"} {
+		if !strings.Contains(string(root), want) {
+			t.Errorf("hfcache.1 lacks %q", want)
+		}
+	}
+	// The checklist's keys, from its own key map, are in delete-cache's page.
+	dc, err := os.ReadFile(filepath.Join(dir, "hfcache-delete-cache.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n.SH KEYS\n", "\\fBspace\\fP, \\fBx\\fP\nselect\n", "\\fB/\\fP\nfilter\n", "\\fBctrl+c\\fP\nabort\n"} {
+		if !strings.Contains(string(dc), want) {
+			t.Errorf("hfcache-delete-cache.1 lacks %q", want)
+		}
 	}
 }
 
