@@ -28,3 +28,6 @@ func openLock(path string) (*os.File, error) { return os.Open(path) }
 
 // errSharingViolation never happens here.
 var errSharingViolation = errors.New("sharing violation")
+
+// retryBusy runs op: open files do not block removals here.
+func retryBusy(op func() error) error { return op() }

@@ -58,3 +58,6 @@ func openLock(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// retryBusy runs op: open files do not block removals here.
+func retryBusy(op func() error) error { return op() }

@@ -3,8 +3,10 @@
 package delete
 
 import (
+	"errors"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -70,4 +72,31 @@ func openLock(path string) (*os.File, error) {
 		return nil, errNotRegular
 	}
 	return f, nil
+}
+
+// busyErrors are what Windows returns for a file or folder another handle
+// has open (another hfcache run reading the repo, an indexer, an
+// antivirus): a sharing violation, access denied on a file pending
+// deletion, or a folder not empty yet because an entry is pending
+// deletion. They pass within milliseconds.
+var busyErrors = []error{syscall.Errno(32), syscall.Errno(5), syscall.Errno(145)}
+
+// retryBusy runs op again, for up to about a second, while it fails
+// because something else has the file open for a moment.
+func retryBusy(op func() error) error {
+	err := op()
+	for i := 0; i < 40 && isBusy(err); i++ {
+		time.Sleep(25 * time.Millisecond)
+		err = op()
+	}
+	return err
+}
+
+func isBusy(err error) bool {
+	for _, b := range busyErrors {
+		if errors.Is(err, b) {
+			return true
+		}
+	}
+	return false
 }

@@ -119,7 +119,7 @@ func (d *pinnedDir) removeFile(name string) error {
 	if st.IsDir() {
 		return fmt.Errorf("remove %s: is a directory", path)
 	}
-	if err := d.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := retryBusy(func() error { return d.root.Remove(name) }); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", path, err)
 	}
 	return nil
@@ -209,7 +209,7 @@ func (h *handles) removeFile(container, path string) error {
 // what arrived is the entry that was there when the move was decided
 // (want); otherwise it is moved back and ErrLinkedParent returned.
 func (h *handles) move(from *pinnedDir, name string, want fs.FileInfo, to *pinnedDir, newName string) error {
-	if err := renameAt(h.cache, from, name, to, newName); err != nil {
+	if err := retryBusy(func() error { return renameAt(h.cache, from, name, to, newName) }); err != nil {
 		return err
 	}
 	got, err := to.root.Lstat(newName)

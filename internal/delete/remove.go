@@ -16,7 +16,7 @@ import (
 func removeRepoInPlace(h *handles, repo *pinnedDir) error {
 	var errs []error
 	rm := func(d *pinnedDir, name string) {
-		if err := d.root.RemoveAll(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := retryBusy(func() error { return d.root.RemoveAll(name) }); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", filepath.Join(d.path, name), err))
 		}
 	}
@@ -45,10 +45,13 @@ func removeRepoInPlace(h *handles, repo *pinnedDir) error {
 	}
 	if len(errs) == 0 {
 		name := filepath.Base(repo.path)
+		if _, err := h.cache.root.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return nil // removed by another run meanwhile
+		}
 		if !h.cache.still(name, repo) {
 			return fmt.Errorf("remove %s: %w: replaced by another folder", repo.path, ErrRepoChanged)
 		}
-		if err := h.cache.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := retryBusy(func() error { return h.cache.root.Remove(name) }); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", repo.path, err))
 		}
 	}

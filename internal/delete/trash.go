@@ -224,13 +224,13 @@ func (op *operation) discard(parent *pinnedDir, name string, want fs.FileInfo, i
 		if errors.Is(err, ErrLinkedParent) || !inPlace {
 			return fmt.Errorf("move %s to the trash: %w", path, err)
 		}
-		if err := parent.root.RemoveAll(name); err != nil {
+		if err := retryBusy(func() error { return parent.root.RemoveAll(name) }); err != nil {
 			return fmt.Errorf("remove %s: %w", path, err)
 		}
 		return nil
 	}
 	op.h.forget(path) // close its handles before removing it (Windows)
-	if err := op.dir.root.RemoveAll(dest); err != nil {
+	if err := retryBusy(func() error { return op.dir.root.RemoveAll(dest) }); err != nil {
 		return fmt.Errorf("%w: %s (moved to %s): %w", errTrashRemove, path, filepath.Join(op.dir.path, dest), err)
 	}
 	return nil
@@ -246,7 +246,7 @@ func (op *operation) finish() {
 	// Every handle is closed before what it holds is removed (Windows
 	// cannot remove a folder or file that is still open).
 	op.h.forget(op.dir.path)
-	_ = op.trash.root.RemoveAll(op.id)
+	_ = retryBusy(func() error { return op.trash.root.RemoveAll(op.id) })
 	op.closeJournal()
 	trashPath := op.trash.path
 	locks, err := op.h.dir(filepath.Dir(trashPath))
