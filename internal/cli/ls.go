@@ -231,6 +231,7 @@ func runLs(opts *LsOptions) error {
 		}
 		o.hint(fmt.Sprintf("Found %d shared blob(s) no repo uses, totalling %s. Remove them with 'hfcache prune --orphans'.", len(unused), render.Size(n)))
 	}
+	trashHints(o, cache.Path)
 	if paths := unreadableRepos(cache); len(paths) > 0 {
 		o.errorMsg(unreadableMessage(paths, "--show-warnings"))
 		return &ExitCodeError{Code: ExitError}
