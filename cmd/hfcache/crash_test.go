@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,7 +222,7 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 		delays = append(delays, time.Duration((float64(k)+rng.Float64())*float64(span)/float64(kills)))
 	}
 	states := map[int]bool{}
-	recovered := 0
+	recovered, tmpJournals := 0, 0
 	for _, d := range delays {
 		dir := filepath.Join(fastTempDir(t), "hub")
 		largeCache(t, dir, nRepos, nFiles)
@@ -261,15 +262,53 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 		if strings.Contains(again.output(), "interrupted deletion(s) of an earlier run") {
 			recovered++
 		}
-		if got := cachetest.Listing(t, dir); got != want {
+		listing := cachetest.Listing(t, dir)
+		got := withoutYoungTmpJournals(listing)
+		if got != listing {
+			tmpJournals++
+		}
+		if got != want {
 			t.Fatalf("seed %d, kill after %v: re-run did not finish the deletion:\n%s", seed, d, diffLines(got, want))
 		}
 	}
-	t.Logf("uninterrupted deletion %v; %d kills, %d distinct states %v; %d re-runs completed a journal left by the killed run",
-		elapsed, len(delays), len(states), states, recovered)
+	t.Logf("uninterrupted deletion %v; %d kills, %d distinct states %v; %d re-runs completed a journal left by the killed run; %d kills left an empty temporary journal",
+		elapsed, len(delays), len(states), states, recovered, tmpJournals)
 	if len(states) < 3 {
 		t.Logf("warning: only %d distinct kill states (machine too fast or too slow)", len(states))
 	}
+}
+
+// youngTmpJournal is the listing line of a journal still under its
+// temporary name, empty: what a run killed between creating its journal and
+// locking it leaves. Recover keeps such a file for an hour (until then it
+// cannot tell it from a run that is just starting; see createJournal in
+// internal/delete), so the re-run leaves it, and it holds nothing.
+var youngTmpJournal = regexp.MustCompile(`^f \.locks/\.hfcache-trash/[^/]+\.journal\.tmp 0 $`)
+
+// withoutYoungTmpJournals drops those files from a cachetest.Listing, and
+// the trash folder when nothing else is in it.
+func withoutYoungTmpJournals(listing string) string {
+	var kept []string
+	trashUsed := false
+	for _, l := range strings.Split(listing, "\n") {
+		if youngTmpJournal.MatchString(l) {
+			continue
+		}
+		if strings.HasPrefix(l, "d .locks/.hfcache-trash/") || strings.HasPrefix(l, "f .locks/.hfcache-trash/") || strings.HasPrefix(l, "l .locks/.hfcache-trash/") {
+			trashUsed = true
+		}
+		kept = append(kept, l)
+	}
+	if !trashUsed {
+		out := kept[:0]
+		for _, l := range kept {
+			if l != "d .locks/.hfcache-trash - " {
+				out = append(out, l)
+			}
+		}
+		kept = out
+	}
+	return strings.Join(kept, "\n")
 }
 
 // defaultCrashKills is how many kills TestDeleteCacheCrashConsistency
@@ -424,5 +463,24 @@ func TestDeleteCacheInterruptAtPrompt(t *testing.T) {
 	}
 	if cachetest.Listing(t, dir) != before {
 		t.Error("cache changed")
+	}
+}
+
+// TestWithoutYoungTmpJournals: only empty temporary journals (and the
+// trash folder they leave alone) are ignored; anything else left in the
+// trash still counts as an unfinished deletion.
+func TestWithoutYoungTmpJournals(t *testing.T) {
+	t.Parallel()
+	const base = "d .locks - \nf .locks/x.lock 0 "
+	for _, c := range []struct{ in, want string }{
+		{base, base},
+		{base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal.tmp 0 ", base},
+		{base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal.tmp 12 ", base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal.tmp 12 "},
+		{base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal 0 ", base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal 0 "},
+		{base + "\nd .locks/.hfcache-trash - \nd .locks/.hfcache-trash/1-ab - \nf .locks/.hfcache-trash/2-cd.journal.tmp 0 ", base + "\nd .locks/.hfcache-trash - \nd .locks/.hfcache-trash/1-ab - "},
+	} {
+		if got := withoutYoungTmpJournals(c.in); got != c.want {
+			t.Errorf("withoutYoungTmpJournals(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

@@ -171,7 +171,8 @@ func (d *deleteSession) runTUI(sortKey string) error {
 
 func (d *deleteSession) runReviewFile(sortKey string) error {
 	ios := d.ios
-	content := delete.RenderReview(delete.ReviewOrder(d.cache, sortKey), ios.Now(), nil)
+	repos := delete.ReviewOrder(d.cache, sortKey)
+	content := delete.RenderReview(repos, ios.Now(), nil)
 	file, err := review.Create(pycompat.Gettempdir(ios.Getenv), content)
 	if err != nil {
 		return err
@@ -193,13 +194,18 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 	}
 
 	var hashes []string
+	var picks []delete.RepoSelection
 	for {
 		data, err := file.Read()
 		if err != nil {
 			return err
 		}
 		hashes = delete.ParseReview(data)
-		ok, err := d.confirm(d.expectations(hashes)+" Continue ?", false)
+		// Each selected line picks the revision of the repo whose section
+		// it is in: a commit two repos hold (a fork) is deleted only
+		// where it was un-commented.
+		picks, _ = delete.ReviewPicks(data, repos)
+		ok, err := d.confirm(d.expectations(hashes, picks)+" Continue ?", false)
 		if err != nil {
 			return err
 		}
@@ -213,7 +219,7 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
-	ok, err := d.confirm(d.expectations(hashes)+" Confirm deletion ?", true)
+	ok, err := d.confirm(d.expectations(hashes, picks)+" Confirm deletion ?", true)
 	if err != nil {
 		return err
 	}
@@ -221,7 +227,9 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
-	return d.deleteHashes(hashes)
+	d.plan(hashes) // warns about unknown hashes a third time, as upstream does
+	fmt.Fprintln(ios.Out, "Start deletion.")
+	return reportDeletion(ios, delete.Execute(delete.PlanSelected(d.cache, picks), delete.ExecOptions{}))
 }
 
 // editor returns $VISUAL or $EDITOR when the input is a terminal.
@@ -254,11 +262,16 @@ func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 // expectations is upstream's "{n} revisions selected counting for {size}."
 // (or "Nothing will be deleted."); like upstream it warns about unknown
 // hashes each time it is computed.
-func (d *deleteSession) expectations(hashes []string) string {
+//
+// The size is that of picks (the (repo, revision) pairs the review file
+// selects, see delete.ReviewPicks); the warning about unknown hashes is
+// upstream's.
+func (d *deleteSession) expectations(hashes []string, picks []delete.RepoSelection) string {
 	if delete.Cancelled(hashes) {
 		return "Nothing will be deleted."
 	}
-	plan := d.plan(hashes)
+	d.plan(hashes) // warns about unknown hashes, as upstream does
+	plan := delete.PlanSelected(d.cache, picks)
 	return fmt.Sprintf("%d revisions selected counting for %s.", len(hashes), render.Size(plan.ExpectedFreedSize))
 }
 
@@ -352,6 +365,9 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 	}
 	for _, f := range res.Failures {
 		fmt.Fprintf(ios.ErrOut, "Couldn't delete %s: %v\n", f.Kind, f.Err)
+	}
+	if err := trashRefusal(res); err != nil {
+		fmt.Fprintln(ios.ErrOut, "The trash was refused. "+trashAdvice(err))
 	}
 	done := fmt.Sprintf("Deleted %d repo(s) and %d revision(s) for a total of %s.", res.ReposDeleted, res.RevisionsDeleted, render.Size(res.FreedSize))
 	if res.OK() {

@@ -123,6 +123,7 @@ func runLs(opts *LsOptions) error {
 	}
 	printLsWarnings(o, cache, opts.ShowWarnings)
 	printLsHints(o, l)
+	trashHints(o, cache.Path)
 	if paths := unreadableRepos(cache); len(paths) > 0 {
 		o.errorMsg(unreadableMessage(paths, "--show-warnings"))
 		return &ExitCodeError{Code: ExitError}

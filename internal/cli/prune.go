@@ -153,17 +153,26 @@ func runPrune(opts *PruneOptions) error {
 		}
 	}
 
-	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 {
+	// What interrupted deletions left in the trash (no scanner sees it).
+	remains := delete.TrashRemains(cache.Path)
+	if remains.Refused != nil {
+		o.hint(trashRefusedMessage(remains.Refused))
+	}
+
+	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 && len(remains.Dead) == 0 {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
 		return nil
 	}
 	counts := countDeletions(sel)
-	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize)
+	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize + remains.Size)
 
-	summary := pruneSummary(counts.totalRevs, len(incomplete), len(orphans), len(sharedOrphans), len(locks))
+	summary := pruneSummary(counts.totalRevs, len(incomplete), len(orphans), len(sharedOrphans), len(locks), len(remains.Dead))
 	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, total))
 	if len(sel) > 0 {
 		o.text(render.SelectedRevisions(sel))
+	}
+	for _, e := range remains.Dead {
+		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cache.Path, filepath.Join(remains.Path, e.Name)), render.Size(e.Size)))
 	}
 	for _, b := range orphans {
 		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
@@ -187,6 +196,9 @@ func runPrune(opts *PruneOptions) error {
 		if opts.Locks {
 			data = append(data, render.KV{Key: "locks", Value: len(locks)})
 		}
+		if len(remains.Dead) > 0 {
+			data = append(data, render.KV{Key: "interrupted_deletions", Value: len(remains.Dead)})
+		}
 		data = append(data, render.KV{Key: "size", Value: total})
 		o.result("Dry run: no files were deleted.", data)
 		return nil
@@ -195,12 +207,19 @@ func runPrune(opts *PruneOptions) error {
 		return err
 	}
 
+	// Interrupted deletions first (every deletion would complete them
+	// anyway, before its own work).
+	var trashFreed int64
+	trashDeleted := 0
+	if len(remains.Dead) > 0 {
+		trashDeleted, trashFreed = delete.ReclaimTrash(cache.Path, scan.Options{Modern: cache.Modern})
+	}
 	done := executeSelections(ios, plan, sel)
 	failed := reportResult(o, done.res)
 	// What was saved: the revisions as planned (as upstream counts them),
 	// plus each partial download, orphan blob and shared payload really
 	// removed (one kept because a snapshot uses it now is not counted).
-	saved := plan.ExpectedFreedSize
+	saved := plan.ExpectedFreedSize + trashFreed
 	looseFailed := 0
 	sizes := map[string]int64{}
 	partial := map[string]bool{}
@@ -271,15 +290,18 @@ func runPrune(opts *PruneOptions) error {
 	if opts.Locks {
 		data = append(data, render.KV{Key: "locks_deleted", Value: locksDeleted})
 	}
+	if trashDeleted > 0 {
+		data = append(data, render.KV{Key: "interrupted_deletions_completed", Value: trashDeleted})
+	}
 	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
-	summary = pruneSummary(counts.totalRevs, incompleteDeleted, orphansDeleted, sharedDeleted, locksDeleted)
+	summary = pruneSummary(counts.totalRevs, incompleteDeleted, orphansDeleted, sharedDeleted, locksDeleted, trashDeleted)
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
 	return nil
 }
 
 // pruneSummary names what prune deletes ("2 unreferenced revision(s) and
 // 1 incomplete download(s)"), leaving out what is none.
-func pruneSummary(revs, incomplete, orphans, shared, locks int) string {
+func pruneSummary(revs, incomplete, orphans, shared, locks, interrupted int) string {
 	var parts []string
 	for _, p := range []struct {
 		n      int
@@ -290,6 +312,7 @@ func pruneSummary(revs, incomplete, orphans, shared, locks int) string {
 		{orphans, "%d orphan blob(s)"},
 		{shared, "%d unused shared blob(s)"},
 		{locks, "%d stale lock file(s)"},
+		{interrupted, "%d interrupted deletion(s)"},
 	} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf(p.format, p.n))

@@ -40,7 +40,10 @@ func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
 A target is a repo as type/repo_id (model/gpt2, dataset/org/name), a
 repo-level hf:// URI (hf://models/org/name, hf://datasets/org/name), a
 40-character revision hash (any case), or a bare repo_id (org/name) when only
-one cached repo has it. The plan is printed first, then confirmed; in the
+one cached repo has it. A revision of one repo is named type/repo_id@hash
+(model/org/name@4fa2...): a bare hash that several cached repos hold (a fork
+copied with cp -a, one model cached under two names) deletes nothing and
+exits 2, listing the repos. The plan is printed first, then confirmed; in the
 agent, json and quiet formats, --yes is required.
 
 Single files: an hf:// file URI (hf://models/org/name/path/to/file, as
@@ -55,6 +58,7 @@ File targets cannot be mixed with repo or revision targets.`,
 		Example: `  hfcache rm model/gpt2
   hfcache rm hf://models/openai-community/gpt2
   hfcache rm 4fa2b4ee5e6c2d9e1a8f7c6b5a4d3c2b1a0f9e8d
+  hfcache rm model/org/fork@4fa2b4ee5e6c2d9e1a8f7c6b5a4d3c2b1a0f9e8d
   hfcache rm model/gpt2 --dry-run
   hfcache rm openai-community/gpt2 --yes
   hfcache rm hf://models/TheBloke/Llama-2-7B-GGUF/llama-2-7b.Q8_0.gguf
@@ -114,24 +118,39 @@ func (r *rmResolution) selections() []render.Selection {
 	return sel
 }
 
+// ambiguousRevisionError says a bare revision hash is held by several
+// cached repos (a fork copied with cp -a, one model cached under two
+// names): rm removes nothing and names the repos, so that the user picks
+// one as type/repo_id@hash.
+type ambiguousRevisionError struct {
+	hash  string
+	repos []string
+}
+
+func (e *ambiguousRevisionError) Error() string {
+	return fmt.Sprintf("revision %s is held by %d cached repos: %s. Nothing was deleted; name the one to delete as %s@%s.",
+		e.hash, len(e.repos), strings.Join(e.repos, ", "), e.repos[0], e.hash)
+}
+
 // resolveTargets maps rm's targets to revisions as upstream does, plus bare
-// repo ids that name exactly one cached repo.
+// repo ids that name exactly one cached repo and type/repo_id@hash for one
+// revision of one repo. A bare hash that several repos hold is refused
+// (*ambiguousRevisionError): which copy to delete is the user's choice.
 func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
 	res := &rmResolution{selected: map[*scan.Repo]map[*scan.Revision]bool{}}
 	byCacheID := map[string]*scan.Repo{}
 	byRepoID := map[string][]*scan.Repo{}
-	byHash := map[string]struct {
+	type holder struct {
 		repo *scan.Repo
 		rev  *scan.Revision
-	}{}
+	}
+	byHash := map[string][]holder{}
 	for _, repo := range c.Repos {
 		byCacheID[strings.ToLower(render.CacheID(repo))] = repo
 		byRepoID[strings.ToLower(repo.ID)] = append(byRepoID[strings.ToLower(repo.ID)], repo)
 		for _, rev := range repo.Revisions {
-			byHash[strings.ToLower(rev.Hash)] = struct {
-				repo *scan.Repo
-				rev  *scan.Revision
-			}{repo, rev}
+			h := strings.ToLower(rev.Hash)
+			byHash[h] = append(byHash[h], holder{repo, rev})
 		}
 	}
 	for _, raw := range targets {
@@ -140,25 +159,36 @@ func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
 			continue
 		}
 		if hex40.MatchString(target) {
-			m, ok := byHash[strings.ToLower(target)]
-			if !ok {
+			holders := byHash[strings.ToLower(target)]
+			switch len(holders) {
+			case 0:
 				res.missing = append(res.missing, raw)
-				continue
+			case 1:
+				res.add(holders[0].repo, holders[0].rev)
+			default:
+				e := &ambiguousRevisionError{hash: strings.ToLower(target)}
+				for _, h := range holders {
+					e.repos = append(e.repos, render.CacheID(h.repo))
+				}
+				sort.Strings(e.repos)
+				return nil, e
 			}
-			res.add(m.repo, m.rev)
 			continue
 		}
-		id := target
-		isURI := strings.HasPrefix(target, "hf://")
+		id, hash := target, ""
+		if at := strings.LastIndex(target, "@"); at > 0 && !strings.HasPrefix(target, "hf://") && hex40.MatchString(target[at+1:]) {
+			id, hash = target[:at], strings.ToLower(target[at+1:])
+		}
+		isURI := strings.HasPrefix(id, "hf://")
 		if isURI {
 			var err error
-			if id, err = repoCacheIDFromURI(target); err != nil {
+			if id, err = repoCacheIDFromURI(id); err != nil {
 				return nil, err
 			}
 		}
 		repo := byCacheID[strings.ToLower(id)]
 		if repo == nil && !isURI {
-			switch matches := byRepoID[strings.ToLower(target)]; len(matches) {
+			switch matches := byRepoID[strings.ToLower(id)]; len(matches) {
 			case 0:
 			case 1:
 				repo = matches[0]
@@ -167,15 +197,22 @@ func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
 				for i, m := range matches {
 					ids[i] = render.CacheID(m)
 				}
-				return nil, fmt.Errorf("%q matches several cached repos: %s; use type/repo_id to pick one", target, strings.Join(ids, ", "))
+				return nil, fmt.Errorf("%q matches several cached repos: %s; use type/repo_id to pick one", id, strings.Join(ids, ", "))
 			}
 		}
 		if repo == nil {
 			res.missing = append(res.missing, raw)
 			continue
 		}
+		found := false
 		for _, rev := range repo.Revisions {
-			res.add(repo, rev)
+			if hash == "" || strings.ToLower(rev.Hash) == hash {
+				res.add(repo, rev)
+				found = true
+			}
+		}
+		if hash != "" && !found {
+			res.missing = append(res.missing, raw)
 		}
 	}
 	return res, nil
@@ -239,6 +276,11 @@ func runRm(opts *RmOptions) error {
 		return err
 	}
 	res, err := resolveTargets(cache, opts.Targets)
+	var ambiguous *ambiguousRevisionError
+	if errors.As(err, &ambiguous) {
+		o.errorMsg(err.Error())
+		return &ExitCodeError{Code: ExitUsage}
+	}
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
@@ -371,6 +413,9 @@ func reportResult(o *modernOut, result *delete.Result) bool {
 	}
 	for _, f := range result.Failures {
 		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
+	}
+	if err := trashRefusal(result); err != nil {
+		o.hint("The trash was refused. " + trashAdvice(err))
 	}
 	return !result.OK()
 }

@@ -15,6 +15,7 @@ import (
 
 func buildPreset(t *testing.T, preset string) string {
 	t.Helper()
+	needSymlinks(t)
 	dir := t.TempDir()
 	tree, err := cachetest.Load(filepath.Join(cachetest.CompatDir(t), "trees", preset+".tsv"))
 	if err != nil {
@@ -115,6 +116,7 @@ const (
 
 func repoTree(t *testing.T) (dir, repo string) {
 	t.Helper()
+	needSymlinks(t)
 	dir = t.TempDir()
 	var tr cachetest.Tree
 	f := "models--acme--m"
@@ -464,6 +466,7 @@ func TestExecuteCrossRepoLink(t *testing.T) {
 // breaks are deleted like any other (a blob whose path cannot be written
 // to the journal is still removed; only a crash would leave it behind).
 func TestExecuteOddNames(t *testing.T) {
+	needSymlinks(t)
 	dir := t.TempDir()
 	f := "models--org--ünï cödé"
 	var tr cachetest.Tree

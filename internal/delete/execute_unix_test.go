@@ -38,7 +38,7 @@ func TestExecuteLockedRepo(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := PlanRevisions(mustScan(t, dir), []string{r1})
-	res := Execute(plan, ExecOptions{})
+	res := Execute(plan, ExecOptions{lockWait: -1})
 	if res.OK() || len(res.Locked) != 1 || res.Locked[0] != repo {
 		t.Fatalf("locked repo not reported: %+v", res)
 	}
@@ -235,28 +235,34 @@ func TestExecuteTooManyLockFiles(t *testing.T) {
 func TestJournalStartRace(t *testing.T) {
 	dir, _ := repoTree(t)
 	recovered := -1
-	journalCreated = func(string) { recovered = Recover(dir, scan.Options{}) }
-	t.Cleanup(func() { journalCreated = nil })
-	op, err := startOperation(dir)
+	t.Parallel()
+	h, err := openHandles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.close()
+	opts := ExecOptions{journalCreated: func(string) { recovered = Recover(dir, scan.Options{}) }}
+	op, err := startOperation(h, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer op.finish()
+	journalPath := filepath.Join(op.trash.path, op.id+".journal")
 	if recovered != 0 {
 		t.Errorf("Recover during the start completed %d journal(s)", recovered)
 	}
-	if !exists(op.journalPath) || !exists(op.dir) {
-		t.Fatalf("journal %v, trash folder %v after a concurrent Recover", exists(op.journalPath), exists(op.dir))
+	if !exists(journalPath) || !exists(op.dir.path) {
+		t.Fatalf("journal %v, trash folder %v after a concurrent Recover", exists(journalPath), exists(op.dir.path))
 	}
 	if err := op.journal(filepath.Join(dir, "models--acme--m"), []string{filepath.Join(dir, "models--acme--m", "blobs", "only1")}); err != nil {
 		t.Fatal(err)
 	}
-	if n := Recover(dir, scan.Options{}); n != 0 || !exists(op.journalPath) {
+	if n := Recover(dir, scan.Options{}); n != 0 || !exists(journalPath) {
 		t.Errorf("Recover took the running operation's journal (%d)", n)
 	}
 	// A temporary journal whose process died long ago is cleaned up; a
 	// recent one may be about to be locked.
-	dead, young := filepath.Join(op.root, "1-dead.journal.tmp"), filepath.Join(op.root, "2-young.journal.tmp")
+	dead, young := filepath.Join(op.trash.path, "1-dead.journal.tmp"), filepath.Join(op.trash.path, "2-young.journal.tmp")
 	for _, p := range []string{dead, young} {
 		if err := os.WriteFile(p, nil, 0o644); err != nil {
 			t.Fatal(err)

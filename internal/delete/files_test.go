@@ -139,6 +139,7 @@ func findRepoRev(t *testing.T, c *scan.Cache, folder, hash string) (*scan.Repo, 
 }
 
 func TestDeleteFiles(t *testing.T) {
+	needSymlinks(t)
 	type pick struct {
 		folder, rev string
 		names       []string
@@ -281,6 +282,7 @@ func TestDeleteFiles(t *testing.T) {
 // A revision that starts using a blob after the plan was made keeps it:
 // the executor reads the repo again.
 func TestDeleteFilesRecheck(t *testing.T) {
+	needSymlinks(t)
 	dir := fileCache(t, false)
 	c := scanFiles(t, dir, true)
 	repo, rev := findRepoRev(t, c, ggufRepo, fileRev1)
@@ -380,6 +382,7 @@ func TestFileFreed(t *testing.T) {
 // removeInRoot never goes through a linked parent folder, even one that
 // stays inside the root.
 func TestRemoveInRootLinkedParent(t *testing.T) {
+	needSymlinks(t)
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
 		t.Fatal(err)

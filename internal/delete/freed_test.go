@@ -11,6 +11,7 @@ import (
 // FreedIfDeleted agrees with the planner, revision by revision and repo
 // by repo, on the golden small cache (blobs shared between revisions).
 func TestFreedIfDeletedMatchesPlanner(t *testing.T) {
+	needSymlinks(t)
 	run := cachetest.NewGoldenRun(t)
 	caches := map[string]string{
 		"small": run.BuildPreset(t, "small", time.Now()),
@@ -47,6 +48,7 @@ func TestFreedIfDeletedMatchesPlanner(t *testing.T) {
 // never removes a file of another repo's folder, and the repo holding it
 // keeps using it.
 func TestFreedIfDeletedAcrossRepos(t *testing.T) {
+	needSymlinks(t)
 	c := scanFiles(t, fileCache(t, true), true)
 	f := FreedIfDeleted(c)
 	want := map[string]int64{

@@ -107,11 +107,21 @@ func FuzzExecuteHostile(f *testing.F) {
 	f.Add([]byte{2, 3, 0, 0, 1, 3, 2, 7, 3, 3, 1, 0, 0, 1, 2, 0, 5, 1, 8})
 	f.Add([]byte{0, 3, 1, 3, 2, 4, 3, 7, 0, 5, 1, 2, 0, 0, 0, 6, 2, 2})
 	f.Add([]byte{1, 1, 3, 3, 3, 4, 0, 0, 2, 0, 1, 1, 1, 2, 3})
+	f.Add([]byte{2, 3, 0, 0, 1, 3, 2, 7, 3, 3, 1, 0, 0, 1, 2, 0, 5, 1, 1, 0xff})
+	f.Add([]byte{0, 3, 1, 3, 2, 4, 3, 7, 0, 5, 1, 2, 0, 0, 0, 6, 2, 2, 0xff})
+	f.Add([]byte{1, 1, 3, 3, 3, 4, 0, 0, 2, 0, 1, 1, 1, 2, 4, 0xff})
+	f.Add([]byte{1, 1, 3, 3, 3, 4, 0, 0, 2, 0, 1, 1, 1, 2, 5, 0x03})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 200 {
 			return
 		}
+		needSymlinks(t)
 		cache, outside := hostileTree(t, data)
+		swap := 0
+		if len(data) > 1 {
+			swap = int(data[len(data)-2]) % len(swaps)
+		}
+		mirror := outsideMirror(t, outside)
 		outsideBefore := treeListing(outside)
 		before, err := scan.Dir(cache, scan.Options{Files: true})
 		if err != nil {
@@ -145,6 +155,10 @@ func FuzzExecuteHostile(f *testing.F) {
 				otherBefore[p] = treeListing(p)
 			}
 		}
+		// Between planning and execution, a second user of the cache
+		// swaps a folder of a target repo (or the trash) with a link to a
+		// folder outside the cache holding files of the same names.
+		swapped := swaps[swap](t, cache, plan, mirror)
 		Execute(plan, ExecOptions{})
 
 		if got := treeListing(outside); strings.Join(got, "\n") != strings.Join(outsideBefore, "\n") {
@@ -164,8 +178,8 @@ func FuzzExecuteHostile(f *testing.F) {
 			selected[h] = true
 		}
 		for _, repo := range before.Repos {
-			if !targets[repo.Path] {
-				continue
+			if !targets[repo.Path] || swapped {
+				continue // a swapped repo's revisions were damaged by the swap itself
 			}
 			for _, rev := range repo.Revisions {
 				if selected[rev.Hash] {
@@ -178,4 +192,81 @@ func FuzzExecuteHostile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// outsideMirror makes, outside the cache, a folder holding what a repo's
+// blobs/, refs/ and snapshots/ hold (same names), for the swaps.
+func outsideMirror(t *testing.T, outside string) string {
+	t.Helper()
+	mirror := filepath.Join(outside, "mirror")
+	for _, p := range []string{"b0", "b1", "b2", "b3", "r0", "r1", "r2"} {
+		if err := os.MkdirAll(mirror, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(mirror, p), []byte("precious"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for ri := 0; ri < 2; ri++ {
+		for i := 0; i < 3; i++ {
+			d := filepath.Join(mirror, fmt.Sprintf("%039d%d", ri, i))
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, "f0"), []byte("precious"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return mirror
+}
+
+// swaps change the cache between planning and execution; each reports
+// whether it changed a target repo.
+var swaps = []func(t *testing.T, cache string, plan *Plan, mirror string) bool{
+	func(*testing.T, string, *Plan, string) bool { return false },
+	swapSub("blobs"),
+	swapSub("snapshots"),
+	swapSub("refs"),
+	func(t *testing.T, cache string, plan *Plan, mirror string) bool { // the whole repo
+		if len(plan.Targets) == 0 {
+			return false
+		}
+		repo := plan.Targets[0].RepoPath
+		linkInstead(t, repo, mirror)
+		return true
+	},
+	func(t *testing.T, cache string, plan *Plan, mirror string) bool { // the trash
+		if err := os.MkdirAll(filepath.Join(cache, ".locks"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(mirror, filepath.Join(cache, ".locks", trashDir)); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	},
+}
+
+// swapSub replaces folder sub of the first target repo with a link to the
+// mirror.
+func swapSub(sub string) func(t *testing.T, cache string, plan *Plan, mirror string) bool {
+	return func(t *testing.T, cache string, plan *Plan, mirror string) bool {
+		if len(plan.Targets) == 0 {
+			return false
+		}
+		linkInstead(t, filepath.Join(plan.Targets[0].RepoPath, sub), mirror)
+		return true
+	}
+}
+
+// linkInstead moves p aside (p + ".moved") and puts a link to target in
+// its place.
+func linkInstead(t *testing.T, p, target string) {
+	t.Helper()
+	if err := os.Rename(p, p+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, p); err != nil {
+		t.Fatal(err)
+	}
 }

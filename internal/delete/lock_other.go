@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package delete
 
@@ -25,3 +25,9 @@ var errTooManyOpen = errors.New("too many open files")
 
 // openLock opens a lock file read-only.
 func openLock(path string) (*os.File, error) { return os.Open(path) }
+
+// errSharingViolation never happens here.
+var errSharingViolation = errors.New("sharing violation")
+
+// retryBusy runs op: open files do not block removals here.
+func retryBusy(op func() error) error { return op() }

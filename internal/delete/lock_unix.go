@@ -37,6 +37,9 @@ const locksCheckable = true
 // the lock.
 var errWouldBlock error = syscall.EWOULDBLOCK
 
+// errSharingViolation never happens where open files can be removed.
+var errSharingViolation = errors.New("sharing violation")
+
 // errTooManyOpen is what opening a lock file returns at the open-file
 // limit.
 var errTooManyOpen error = syscall.EMFILE
@@ -55,3 +58,6 @@ func openLock(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// retryBusy runs op: open files do not block removals here.
+func retryBusy(op func() error) error { return op() }

@@ -32,6 +32,7 @@ const KindLock Kind = "lock"
 func RemoveLoose(c *scan.Cache, paths []string, opts ExecOptions) *Result {
 	res := &Result{}
 	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res}
+	defer ex.close()
 	byRepo := map[string][]string{}
 	var locks []string
 	for _, p := range paths {
@@ -110,6 +111,14 @@ func (ex *executor) locksOfRepo(dir string, files []string) {
 		}
 		return
 	}
+	if !renameOpenFiles {
+		// Windows: a file open here cannot be removed, so the locks are
+		// closed first. A download that opens one of them meanwhile keeps
+		// it open without sharing delete access: its removal then fails
+		// with a sharing violation and the file is kept (removeLooseFile).
+		held.release()
+		held = nil
+	}
 	for _, p := range files {
 		ex.removeLooseFile(KindLock, dir, p)
 	}
@@ -166,7 +175,11 @@ func (ex *executor) looseOfRepo(repo string, files []string, used scan.BlobSet, 
 }
 
 func (ex *executor) removeLooseFile(kind Kind, container, p string) {
-	if err := removeFile(container, p); err != nil {
+	if err := ex.removeFile(container, p); err != nil {
+		if kind == KindLock && errors.Is(err, errSharingViolation) {
+			ex.skip(kind, p, fmt.Errorf("%w: %s", ErrRepoLockHeld, p))
+			return
+		}
 		if errors.Is(err, ErrLinkedParent) || errors.Is(err, ErrOutsideRepo) {
 			ex.skip(kind, p, err)
 			return

@@ -7,6 +7,7 @@ import (
 	"github.com/hfcache/hfcache/internal/pycompat"
 
 	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // CancelDeletion is the kill switch of the review file (and the value of
@@ -117,8 +118,19 @@ func oneLine(s string) string {
 // "\r" (Python's universal newlines). Beyond upstream, a leading UTF-8
 // byte order mark is ignored (upstream would select a hash named "\ufeff").
 func ParseReview(content string) []string {
-	content = strings.TrimPrefix(content, "\ufeff")
 	var hashes []string
+	reviewLines(content, func(line string) {
+		if hash := selectedHash(line); hash != "" {
+			hashes = append(hashes, hash)
+		}
+	})
+	return hashes
+}
+
+// reviewLines calls fn with each line of content, stripped, as upstream
+// splits them (see ParseReview).
+func reviewLines(content string, fn func(line string)) {
+	content = strings.TrimPrefix(content, "\ufeff")
 	for len(content) > 0 {
 		i := strings.IndexAny(content, "\r\n")
 		var line string
@@ -131,18 +143,105 @@ func ParseReview(content string) []string {
 			}
 			content = content[i+1:]
 		}
-		line = pycompat.Strip(line)
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		if j := strings.IndexByte(line, '#'); j >= 0 {
-			line = pycompat.Strip(line[:j])
-		}
-		if line != "" {
-			hashes = append(hashes, line)
-		}
+		fn(pycompat.Strip(line))
 	}
-	return hashes
+}
+
+// selectedHash is the hash a stripped line selects ("" for none).
+func selectedHash(line string) string {
+	if strings.HasPrefix(line, "#") {
+		return ""
+	}
+	if j := strings.IndexByte(line, '#'); j >= 0 {
+		line = pycompat.Strip(line[:j])
+	}
+	return line
+}
+
+// reviewHeader is the start of a repo's section header in the review
+// file, up to its size.
+func reviewHeader(r *scan.Repo) string {
+	return "# " + TypeTitle(r.Type) + " " + oneLine(r.ID) + " ("
+}
+
+// ReviewPicks maps the selected lines of an edited review file to the
+// (repo, revision) pairs they select: a hash selects the revision of the
+// repo whose section (the "# Model org/name (...)" header above it, as
+// RenderReview wrote it for repos) it is in. A hash the current section's
+// repo does not hold (a line moved, a header deleted) selects the revision
+// of the one repo of repos that holds it; when several do, the first in
+// repos order, as upstream would. Hashes no repo holds are returned in
+// notFound (file order, no duplicates). The kill switch is not a hash:
+// check Cancelled(ParseReview(content)) first.
+func ReviewPicks(content string, repos []ReviewRepo) (picks []RepoSelection, notFound []string) {
+	headers := make([]string, len(repos))
+	for i, rr := range repos {
+		headers[i] = reviewHeader(rr.Repo)
+	}
+	type pick struct {
+		repo int
+		rev  *scan.Revision
+	}
+	find := func(i int, hash string) *scan.Revision {
+		for _, rev := range repos[i].Repo.Revisions {
+			if rev.Hash == hash {
+				return rev
+			}
+		}
+		return nil
+	}
+	current := -1
+	seen := map[pick]bool{}
+	missing := map[string]bool{}
+	var order []pick
+	reviewLines(content, func(line string) {
+		if strings.HasPrefix(line, "#") {
+			for i, h := range headers {
+				if strings.HasPrefix(line, h) {
+					current = i
+					break
+				}
+			}
+			return
+		}
+		hash := selectedHash(line)
+		if hash == "" {
+			return
+		}
+		p := pick{repo: -1}
+		if current >= 0 {
+			if rev := find(current, hash); rev != nil {
+				p = pick{current, rev}
+			}
+		}
+		for i := 0; p.repo < 0 && i < len(repos); i++ {
+			if rev := find(i, hash); rev != nil {
+				p = pick{i, rev}
+			}
+		}
+		if p.repo < 0 {
+			if !missing[hash] {
+				missing[hash] = true
+				notFound = append(notFound, hash)
+			}
+			return
+		}
+		if !seen[p] {
+			seen[p] = true
+			order = append(order, p)
+		}
+	})
+	index := map[int]int{}
+	for _, p := range order {
+		i, ok := index[p.repo]
+		if !ok {
+			i = len(picks)
+			index[p.repo] = i
+			picks = append(picks, RepoSelection{Repo: repos[p.repo].Repo})
+		}
+		picks[i].Revisions = append(picks[i].Revisions, p.rev)
+	}
+	return picks, notFound
 }
 
 // Cancelled reports whether the selection holds the kill switch.

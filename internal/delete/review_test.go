@@ -99,6 +99,7 @@ func sortTies(s string) string {
 // TestRenderReviewGolden: the review file equals upstream's
 // delete-cache.*.tmpfile.txt for every golden case.
 func TestRenderReviewGolden(t *testing.T) {
+	needSymlinks(t)
 	files, err := filepath.Glob(filepath.Join(cachetest.CompatDir(t), "golden", "0.21", "*", "delete-cache.*.tmpfile.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden tmpfile: %v", err)
@@ -200,6 +201,7 @@ func FuzzParseReview(f *testing.F) {
 // line into the review file: the fresh file selects nothing, so another
 // repo's revision is never deleted without the user asking for it.
 func TestRenderReviewLineBreakInNames(t *testing.T) {
+	needSymlinks(t)
 	const victim = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 	const h1 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	var tr cachetest.Tree

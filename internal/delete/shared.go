@@ -128,7 +128,7 @@ func (ex *executor) unlinkShared(repoPath string, payloads map[string]int64) {
 	sort.Strings(names)
 	for _, payload := range names {
 		for _, link := range links[payload] {
-			if err := removeFile(repoPath, link); err != nil {
+			if err := ex.removeFile(filepath.Join(repoPath, "blobs"), link); err != nil {
 				ex.fail(KindBlob, link, err)
 				continue
 			}
@@ -167,7 +167,7 @@ func (ex *executor) collectShared() {
 		if ex.plan != nil && ex.plan.sharedInUse(payload) || census[payload] > 0 {
 			continue
 		}
-		size, err := collectPayload(ex.cacheDir, payload)
+		size, err := ex.collectPayload(payload)
 		switch {
 		case errors.Is(err, errReferenced):
 		case errors.Is(err, ErrNoManifest), errors.Is(err, ErrSharedBusy), errors.Is(err, ErrLinkedParent):
@@ -181,31 +181,46 @@ func (ex *executor) collectShared() {
 	}
 }
 
-// sharedLockWait bounds the wait for a payload's lock (huggingface_hub
-// holds it only while it publishes or links one file).
-var sharedLockWait = 10 * time.Second
+// defaultSharedLockWait bounds the wait for a payload's lock
+// (huggingface_hub holds it only while it publishes or links one file).
+const defaultSharedLockWait = 10 * time.Second
 
 // collectPayload removes payload and its manifest when, under the
 // payload's lock, the manifest lists no live reference. It returns the
-// bytes freed (-1 when the payload was already gone).
-func collectPayload(cacheDir, payload string) (int64, error) {
+// bytes freed (-1 when the payload was already gone). The payload's
+// folder is pinned: the lock, the manifest and the payload are reached
+// through its handle.
+func (ex *executor) collectPayload(payload string) (int64, error) {
+	cacheDir := ex.cacheDir
 	if !scan.IsSharedPayload(cacheDir, payload) {
 		return 0, ErrOutsideCache
 	}
-	prefix := filepath.Dir(payload)
-	if real, err := filepath.EvalSymlinks(prefix); err != nil || real != prefix {
+	wait := ex.opts.sharedLockWait
+	if wait == 0 {
+		wait = defaultSharedLockWait
+	}
+	h, err := ex.pins()
+	if err != nil {
+		return 0, fmt.Errorf("collect %s: %w", payload, err)
+	}
+	prefix, err := h.dir(filepath.Dir(payload))
+	if errors.Is(err, ErrLinkedParent) {
 		return 0, fmt.Errorf("collect %s: %w", payload, ErrLinkedParent)
 	}
-	lockPath := payload + ".lock"
-	if st, err := os.Lstat(lockPath); err == nil && !st.Mode().IsRegular() {
-		return 0, fmt.Errorf("collect %s: lock %s is not a regular file: %w", payload, lockPath, ErrSharedBusy)
+	if err != nil {
+		return 0, fmt.Errorf("collect %s: %w", payload, err)
 	}
-	lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o666)
+	name := filepath.Base(payload)
+	lockName := name + ".lock"
+	if st, err := prefix.root.Lstat(lockName); err == nil && !st.Mode().IsRegular() {
+		return 0, fmt.Errorf("collect %s: lock %s is not a regular file: %w", payload, payload+".lock", ErrSharedBusy)
+	}
+	lock, err := prefix.root.OpenFile(lockName, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return 0, fmt.Errorf("collect %s: %w: %w", payload, ErrSharedBusy, err)
 	}
 	defer func() { _ = lock.Close() }()
-	deadline := time.Now().Add(sharedLockWait)
+	deadline := time.Now().Add(wait)
 	for {
 		err := tryLockFile(lock)
 		if err == nil {
@@ -216,12 +231,12 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	manifest := payload + ".refs"
-	st, err := os.Lstat(manifest)
+	manifest := name + ".refs"
+	st, err := prefix.root.Lstat(manifest)
 	if err != nil || !st.Mode().IsRegular() {
 		return 0, ErrNoManifest
 	}
-	data, err := os.ReadFile(manifest)
+	data, err := prefix.root.ReadFile(manifest)
 	if err != nil {
 		return 0, ErrNoManifest
 	}
@@ -235,9 +250,9 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 			return 0, errReferenced
 		}
 	}
-	pst, err := os.Lstat(payload)
+	pst, err := prefix.root.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		_ = os.Remove(manifest)
+		_ = prefix.removeFile(manifest)
 		return -1, nil
 	}
 	if err != nil {
@@ -246,17 +261,18 @@ func collectPayload(cacheDir, payload string) (int64, error) {
 	if !pst.Mode().IsRegular() {
 		return 0, fmt.Errorf("collect %s: not a regular file", payload)
 	}
-	if err := os.Remove(payload); err != nil {
-		return 0, fmt.Errorf("remove %s: %w", payload, err)
+	if err := prefix.removeFile(name); err != nil {
+		return 0, err
 	}
-	_ = os.Remove(manifest)
+	_ = prefix.removeFile(manifest)
 	return pst.Size(), nil
 }
 
 // wholeRepoShared removes a repo folder whole (see wholeRepo) and records
 // the shared payloads it referenced, through its links or its snapshots,
 // for collection. The payloads' sizes are not counted as freed here.
-func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
+func (ex *executor) wholeRepoShared(repoDir *pinnedDir, fresh *scan.Repo) {
+	repoPath := repoDir.path
 	payloads := map[string]bool{}
 	for payload := range scan.SharedLinks(ex.cacheDir, repoPath) {
 		payloads[payload] = true
@@ -269,7 +285,7 @@ func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 		}
 	}
 	before := ex.res.ReposDeleted
-	ex.wholeRepo(repoPath, size)
+	ex.wholeRepo(repoDir, size)
 	if ex.res.ReposDeleted > before {
 		for payload := range payloads {
 			ex.addSharedCandidate(payload)
@@ -285,6 +301,7 @@ func (ex *executor) wholeRepoShared(repoPath string, fresh *scan.Repo) {
 func CollectShared(c *scan.Cache, payloads []string, opts ExecOptions) *Result {
 	res := &Result{}
 	ex := &executor{cacheDir: filepath.Clean(c.Path), opts: opts, res: res, plan: &Plan{CacheDir: c.Path}}
+	defer ex.close()
 	used := scan.UsedBlobs(c.Repos...)
 	for _, p := range payloads {
 		p = filepath.Clean(p)

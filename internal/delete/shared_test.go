@@ -43,6 +43,7 @@ type sharedOpts struct {
 
 func sharedCache(t *testing.T, o sharedOpts) string {
 	t.Helper()
+	needSymlinks(t)
 	dir := t.TempDir()
 	var tree cachetest.Tree
 	if !o.noMarker {

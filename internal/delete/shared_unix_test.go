@@ -16,8 +16,7 @@ import (
 // TestSharedPayloadLockHeld: while another open file holds the payload's
 // lock (huggingface_hub publishing or linking it), the payload is kept.
 func TestSharedPayloadLockHeld(t *testing.T) {
-	defer func(d time.Duration) { sharedLockWait = d }(sharedLockWait)
-	sharedLockWait = 200 * time.Millisecond
+	t.Parallel()
 	dir := sharedCache(t, sharedOpts{})
 	payload := filepath.Join(dir, filepath.FromSlash(cachetest.SharedPayloadPath(hashQ)))
 	f, err := os.OpenFile(payload+".lock", os.O_RDWR, 0)
@@ -28,7 +27,7 @@ func TestSharedPayloadLockHeld(t *testing.T) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	res := Execute(PlanRevisions(mustScan(t, dir), []string{revA2}), ExecOptions{})
+	res := Execute(PlanRevisions(mustScan(t, dir), []string{revA2}), ExecOptions{sharedLockWait: 200 * time.Millisecond})
 	if !exists(payload) {
 		t.Fatal("payload removed while its lock was held")
 	}

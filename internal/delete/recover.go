@@ -1,0 +1,166 @@
+package delete
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/scan"
+)
+
+// Recover completes the deletions that an earlier run left unfinished
+// (killed midway): for each trash journal whose process is gone it removes
+// the blobs it names that no revision uses any more, then the trash. It
+// returns the number of journals completed. Journals of running processes
+// are left alone. Repos are read with the scanner rules opts (those of the
+// run that recovers: a repo those rules reject keeps its blobs).
+//
+// Nothing a second user of the cache can write is believed: the trash is
+// used only when it is a plain folder owned by the running user and not
+// writable by others (see openTrash), a journal only when it is a regular
+// file in it owned by the running user or root and not writable by
+// others. Even then a journal only names candidates: a candidate goes only
+// when it is an entry of its repo's blobs/ folder that a fresh scan of the
+// repo, under its download locks, shows no revision uses. Refs and
+// snapshot links are never removed on a journal's word.
+func Recover(cacheDir string, opts scan.Options) int {
+	h, err := openHandles(filepath.Clean(cacheDir))
+	if err != nil {
+		return 0
+	}
+	defer h.close()
+	trash, _, err := h.openTrash(false)
+	if err != nil {
+		return 0 // no trash, a link, or not ours: never touch it
+	}
+	entries, err := fs.ReadDir(trash.root.FS(), ".")
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasSuffix(name, ".journal.tmp") {
+			removeDeadJournal(trash, name)
+			continue
+		}
+		if !strings.HasSuffix(name, ".journal") {
+			if _, err := trash.root.Lstat(name + ".journal"); errors.Is(err, fs.ErrNotExist) && e.IsDir() {
+				_ = trash.root.RemoveAll(name)
+			}
+			continue
+		}
+		if recoverJournal(h, trash, name, opts) {
+			n++
+		}
+	}
+	if locks, err := h.dir(filepath.Dir(trash.path)); err == nil {
+		h.forget(trash.path)
+		_ = locks.root.Remove(trashDir) // only when empty
+	}
+	return n
+}
+
+// deadJournalAge is how old an unlocked temporary journal must be before
+// Recover removes it: a young one may be between its creation and its
+// lock.
+const deadJournalAge = time.Hour
+
+// removeDeadJournal removes a journal still under its temporary name
+// whose process died before it was renamed into place (nothing was
+// journaled in it yet). One that is locked is being started, and so may
+// be a recent one that is not locked yet: only old ones go.
+func removeDeadJournal(trash *pinnedDir, name string) {
+	st, err := trash.root.Lstat(name)
+	if err != nil || !st.Mode().IsRegular() || time.Since(st.ModTime()) < deadJournalAge {
+		return
+	}
+	f, err := trash.root.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return
+	}
+	locked := tryLockFile(f) == nil
+	_ = f.Close() // closed before removed (Windows)
+	if locked {
+		_ = trash.root.Remove(name)
+	}
+}
+
+// trustedJournal reports whether a journal may be believed: a regular
+// file owned by the running user or root that others cannot write.
+func trustedJournal(st fs.FileInfo) bool {
+	return st.Mode().IsRegular() && ownedByUs(st) && private(st)
+}
+
+func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options) bool {
+	st, err := trash.root.Lstat(name)
+	if err != nil || !trustedJournal(st) {
+		return false
+	}
+	f, err := trash.root.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	if err := tryLockFile(f); err != nil {
+		_ = f.Close()
+		return false // its process still runs
+	}
+	got, err := f.Stat()
+	var data []byte
+	if err == nil && sameEntry(st, got) {
+		data, err = io.ReadAll(f)
+	}
+	if err != nil || !sameEntry(st, got) {
+		_ = f.Close()
+		return false
+	}
+	byRepo := map[string][]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		repo, blob, ok := strings.Cut(line, "\t")
+		if !ok || filepath.Dir(repo) != h.cacheDir || filepath.Dir(blob) != filepath.Join(repo, "blobs") {
+			continue // only entries of a repo's blobs/ folder
+		}
+		byRepo[repo] = append(byRepo[repo], blob)
+	}
+	for repo, blobs := range byRepo {
+		if !recoverRepo(h, repo, blobs, opts) {
+			_ = f.Close()
+			return false // a download runs there: try again next time
+		}
+	}
+	// The journal stays locked until its trash folder is gone.
+	_ = trash.root.RemoveAll(strings.TrimSuffix(name, ".journal"))
+	_ = f.Close() // closed before removed (Windows)
+	_ = trash.root.Remove(name)
+	return true
+}
+
+// recoverRepo removes the journaled blobs of repo that are unused now,
+// under the repo's download locks; false when a lock is held.
+func recoverRepo(h *handles, repo string, blobs []string, opts scan.Options) bool {
+	locks, _, err := lockRepo(h.cacheDir, filepath.Base(repo))
+	if err != nil {
+		return false
+	}
+	defer locks.release()
+	defer h.forget(repo)
+	repoDir, err := h.dir(repo)
+	if err != nil {
+		return true // gone or not a plain folder: leave it alone
+	}
+	fresh, err := scan.ScanRepo(repo, opts)
+	if err != nil || !h.cache.still(filepath.Base(repo), repoDir) {
+		return true // not valid: leave its blobs alone
+	}
+	used := scan.UsedBlobs(fresh)
+	for _, b := range blobs {
+		if !used[b] && !strings.HasSuffix(b, ".incomplete") {
+			_ = h.removeFile(filepath.Join(repo, "blobs"), b)
+		}
+	}
+	return true
+}
