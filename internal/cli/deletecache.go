@@ -194,7 +194,7 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 	}
 
 	var hashes []string
-	var picks []delete.RepoSelection
+	var picks []scan.Selection
 	for {
 		data, err := file.Read()
 		if err != nil {
@@ -266,7 +266,7 @@ func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 // The size is that of picks (the (repo, revision) pairs the review file
 // selects, see delete.ReviewPicks); the warning about unknown hashes is
 // upstream's.
-func (d *deleteSession) expectations(hashes []string, picks []delete.RepoSelection) string {
+func (d *deleteSession) expectations(hashes []string, picks []scan.Selection) string {
 	if delete.Cancelled(hashes) {
 		return "Nothing will be deleted."
 	}

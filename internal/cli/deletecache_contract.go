@@ -12,7 +12,7 @@ type TUISelection struct {
 	Hashes []string
 	// Picks are the same revisions with the repo each was selected under;
 	// when set, the deletion plans exactly these (see delete.PlanSelected).
-	Picks []delete.RepoSelection
+	Picks []scan.Selection
 	// Files are single files selected in the file view (revisions not
 	// selected themselves); deleted after the revisions.
 	Files []delete.FileSelection

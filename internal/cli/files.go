@@ -150,7 +150,7 @@ func fileRows(c *scan.Cache, res *rmResolution, m *globMatcher) []fileRow {
 	uses := delete.BlobUses(c)
 	var rows []fileRow
 	for _, s := range res.selections() {
-		revs := append([]*scan.Revision(nil), s.Revs...)
+		revs := append([]*scan.Revision(nil), s.Revisions...)
 		sort.Slice(revs, func(i, j int) bool { return revs[i].Hash < revs[j].Hash })
 		for _, rev := range revs {
 			for _, f := range rev.Files {

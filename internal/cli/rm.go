@@ -105,12 +105,12 @@ func (r *rmResolution) add(repo *scan.Repo, rev *scan.Revision) {
 	}
 }
 
-func (r *rmResolution) selections() []render.Selection {
-	var sel []render.Selection
+func (r *rmResolution) selections() []scan.Selection {
+	var sel []scan.Selection
 	for repo, revs := range r.selected {
-		s := render.Selection{Repo: repo}
+		s := scan.Selection{Repo: repo}
 		for rev := range revs {
-			s.Revs = append(s.Revs, rev)
+			s.Revisions = append(s.Revisions, rev)
 		}
 		sel = append(sel, s)
 	}
@@ -246,14 +246,14 @@ func repoCacheIDFromURI(uri string) (string, error) {
 // deletionCounts are upstream's summarize_deletions.
 type deletionCounts struct{ repos, partialRevs, totalRevs int }
 
-func countDeletions(sel []render.Selection) deletionCounts {
+func countDeletions(sel []scan.Selection) deletionCounts {
 	var c deletionCounts
 	for _, s := range sel {
-		c.totalRevs += len(s.Revs)
+		c.totalRevs += len(s.Revisions)
 		if s.Whole() {
 			c.repos++
 		} else {
-			c.partialRevs += len(s.Revs)
+			c.partialRevs += len(s.Revisions)
 		}
 	}
 	return c
@@ -296,7 +296,7 @@ func runRm(opts *RmOptions) error {
 		return nil
 	}
 	sel := res.selections()
-	plan := planSelections(cache, sel)
+	plan := delete.PlanSelected(cache, sel)
 	counts := countDeletions(sel)
 
 	var parts []string
@@ -338,19 +338,6 @@ func runRm(opts *RmOptions) error {
 	return nil
 }
 
-// planSelections plans the deletion of exactly the selected revisions of
-// the selected repos (delete.PlanSelected: a hash that several repos share
-// can never reach a repo that was not selected), against the whole cache
-// so that files other repos use are protected and shared payloads counted
-// once.
-func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
-	rs := make([]delete.RepoSelection, len(sel))
-	for i, s := range sel {
-		rs[i] = delete.RepoSelection{Repo: s.Repo, Revisions: s.Revs}
-	}
-	return delete.PlanSelected(c, rs)
-}
-
 // executed is what an execution really removed, counted the way the
 // summaries count: a whole repo counts its selected revisions.
 type executed struct {
@@ -360,15 +347,13 @@ type executed struct {
 
 // executeSelections runs plan, the deletion of sel, and counts what is
 // really gone.
-func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []render.Selection) executed {
+func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []scan.Selection) executed {
 	revsOf := map[string]int{}
-	sizes := map[string]int64{}
 	for _, s := range sel {
-		revsOf[s.Repo.Path] = len(s.Revs)
-		sizes[s.Repo.Path] = delete.SizeInCache(s.Repo, plan.CacheDir)
+		revsOf[s.Repo.Path] = len(s.Revisions)
 	}
 	var e executed
-	e.res = executeWithProgress(ios, plan, sizes, func(kind delete.Kind, path string) {
+	e.res = executeWithProgress(ios, plan, selectedRepoSizes(plan, sel), func(kind delete.Kind, path string) {
 		switch kind {
 		case delete.KindRepo:
 			e.repos++

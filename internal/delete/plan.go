@@ -127,7 +127,7 @@ type RepoSelection struct {
 // repos share reaches only the repo it was selected in. Files that
 // revisions of other repos use (links across repos, shared payloads) are
 // accounted for against the whole of c, as PlanRevisions does.
-func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
+func PlanSelected(c *scan.Cache, sel []scan.Selection) *Plan {
 	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	selected := map[*scan.Repo]map[*scan.Revision]bool{}
 	var order []*scan.Repo

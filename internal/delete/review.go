@@ -57,7 +57,7 @@ func TypeTitle(repoType string) string {
 // from the second repo on),
 // then one commented line per revision. Revisions whose hash is in
 // preselected are written uncommented. There is no final newline.
-func RenderReview(repos []ReviewRepo, now time.Time, preselected []string) string {
+func RenderReview(repos []scan.Selection, now time.Time, preselected []string) string {
 	pre := map[string]bool{}
 	for _, h := range preselected {
 		pre[h] = true
@@ -173,7 +173,7 @@ func reviewHeader(r *scan.Repo) string {
 // repos order, as upstream would. Hashes no repo holds are returned in
 // notFound (file order, no duplicates). The kill switch is not a hash:
 // check Cancelled(ParseReview(content)) first.
-func ReviewPicks(content string, repos []ReviewRepo) (picks []RepoSelection, notFound []string) {
+func ReviewPicks(content string, repos []scan.Selection) (picks []scan.Selection, notFound []string) {
 	headers := make([]string, len(repos))
 	for i, rr := range repos {
 		headers[i] = reviewHeader(rr.Repo)
@@ -237,7 +237,7 @@ func ReviewPicks(content string, repos []ReviewRepo) (picks []RepoSelection, not
 		if !ok {
 			i = len(picks)
 			index[p.repo] = i
-			picks = append(picks, RepoSelection{Repo: repos[p.repo].Repo})
+			picks = append(picks, scan.Selection{Repo: repos[p.repo].Repo})
 		}
 		picks[i].Revisions = append(picks[i].Revisions, p.rev)
 	}

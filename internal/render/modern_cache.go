@@ -96,20 +96,11 @@ func LsSummary(repos, revisions int, size int64) string {
 	return fmt.Sprintf("\nFound %d repo(s) for a total of %d revision(s) and %s on disk.", repos, revisions, Size(size))
 }
 
-// Selection is the revisions of one repo chosen for deletion.
-type Selection struct {
-	Repo *scan.Repo
-	Revs []*scan.Revision
-}
-
-// Whole reports whether every revision of the repo is selected.
-func (s Selection) Whole() bool { return len(s.Revs) == len(s.Repo.Revisions) }
-
 // SelectedRevisions lists a deletion selection as hf 1.28's rm and prune
 // print it before confirming: repos by (type, lower-cased id), whole repos
 // as "(entire repo)", else one line per revision by hash. No final newline.
-func SelectedRevisions(sel []Selection) string {
-	sel = append([]Selection(nil), sel...)
+func SelectedRevisions(sel []scan.Selection) string {
+	sel = append([]scan.Selection(nil), sel...)
 	sort.SliceStable(sel, func(i, j int) bool {
 		a, b := sel[i].Repo, sel[j].Repo
 		if a.Type != b.Type {
@@ -125,7 +116,7 @@ func SelectedRevisions(sel []Selection) string {
 			continue
 		}
 		lines = append(lines, "  - "+key+":")
-		revs := append([]*scan.Revision(nil), s.Revs...)
+		revs := append([]*scan.Revision(nil), s.Revisions...)
 		sort.Slice(revs, func(i, j int) bool { return revs[i].Hash < revs[j].Hash })
 		for _, rev := range revs {
 			refs := append([]string{}, rev.Refs...)
