@@ -69,8 +69,8 @@ var rules = []rule{
 	{
 		// The module's own packages they use (scan, render) are checked
 		// through Deps, which is transitive: no third-party code either.
-		name:  "scan, delete, review, listing and xetcache use the standard library and the module's non-UI packages only",
-		under: []string{"internal/scan", "internal/delete", "internal/xetcache", "internal/review", "internal/listing"},
+		name:  "scan, delete and the other core packages (review, listing, target, prune, xetcache) use the standard library and the module's non-UI packages only",
+		under: []string{"internal/scan", "internal/delete", "internal/xetcache", "internal/review", "internal/listing", "internal/target", "internal/prune"},
 		allowed: func(dep string) bool {
 			return isStd(dep) || (strings.HasPrefix(dep, module+"/") && !isUI(dep))
 		},
