@@ -155,7 +155,7 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || review.Cancelled(sel.Hashes) || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
@@ -172,7 +172,7 @@ func (d *deleteSession) runTUI(sortKey string) error {
 func (d *deleteSession) runReviewFile(sortKey string) error {
 	ios := d.ios
 	repos := delete.ReviewOrder(d.cache, sortKey)
-	content := delete.RenderReview(repos, ios.Now(), nil)
+	content := review.Render(repos, ios.Now(), nil)
 	file, err := review.Create(pycompat.Gettempdir(ios.Getenv), content)
 	if err != nil {
 		return err
@@ -200,11 +200,11 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 		if err != nil {
 			return err
 		}
-		hashes = delete.ParseReview(data)
+		hashes = review.Parse(data)
 		// Each selected line picks the revision of the repo whose section
 		// it is in: a commit two repos hold (a fork) is deleted only
 		// where it was un-commented.
-		picks, _ = delete.ReviewPicks(data, repos)
+		picks, _ = review.Picks(data, repos)
 		ok, err := d.confirm(d.expectations(hashes, picks)+" Continue ?", false)
 		if err != nil {
 			return err
@@ -215,7 +215,7 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 	}
 	file.Remove()
 	sort.Strings(hashes)
-	if len(hashes) == 0 || delete.Cancelled(hashes) {
+	if len(hashes) == 0 || review.Cancelled(hashes) {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
@@ -264,10 +264,10 @@ func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 // hashes each time it is computed.
 //
 // The size is that of picks (the (repo, revision) pairs the review file
-// selects, see delete.ReviewPicks); the warning about unknown hashes is
+// selects, see review.Picks); the warning about unknown hashes is
 // upstream's.
 func (d *deleteSession) expectations(hashes []string, picks []scan.Selection) string {
-	if delete.Cancelled(hashes) {
+	if review.Cancelled(hashes) {
 		return "Nothing will be deleted."
 	}
 	d.plan(hashes) // warns about unknown hashes, as upstream does

@@ -70,12 +70,6 @@ func ReviewOrder(c *scan.Cache, sortKey string) []scan.Selection {
 	return repos
 }
 
-// ReviewRepo is a repo with its revisions in review order.
-type ReviewRepo struct {
-	Repo      *scan.Repo
-	Revisions []*scan.Revision
-}
-
 func newestRevision(r *scan.Repo) time.Time {
 	var t time.Time
 	for _, rev := range r.Revisions {

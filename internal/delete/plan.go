@@ -116,12 +116,6 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	return p
 }
 
-// RepoSelection is revisions of one repo chosen for deletion.
-type RepoSelection struct {
-	Repo      *scan.Repo
-	Revisions []*scan.Revision
-}
-
 // PlanSelected plans the deletion of exactly the given revisions of the
 // given repos of c: there is no lookup by hash, so a hash that several
 // repos share reaches only the repo it was selected in. Files that
