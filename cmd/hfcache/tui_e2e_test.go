@@ -179,9 +179,7 @@ func buildSmall(t *testing.T, root, name string, now time.Time) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, name)
-	if err := tree.Build(dir, now); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, now)
 	return dir
 }
 

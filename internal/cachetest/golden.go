@@ -62,6 +62,9 @@ func (g *GoldenRun) BuildPreset(t testing.TB, preset string, now time.Time) stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tree.HasSymlinks() {
+		RequireSymlinks(t)
+	}
 	dir := filepath.Join(g.Root, preset)
 	_ = os.RemoveAll(dir)
 	if err := tree.Build(dir, now); err != nil {

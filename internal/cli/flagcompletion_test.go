@@ -17,9 +17,7 @@ func TestFlagCompletions(t *testing.T) {
 		tree.AddBlob(folder, "b", 1, nil, 60, 60)
 		tree.AddSnapshotFile(folder, "1111111111111111111111111111111111111111", "f", "b")
 	}
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 	tests := []struct {
 		args []string
 		want []string
