@@ -35,7 +35,10 @@ func TestScripts(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("HOME", env.WorkDir+"/home")
+			// The home folder, as Python's expanduser finds it on Unix
+			// (HOME) and on Windows (USERPROFILE).
+			env.Setenv("HOME", filepath.Join(env.WorkDir, "home"))
+			env.Setenv("USERPROFILE", filepath.Join(env.WorkDir, "home"))
 			bin, err := exec.LookPath("hfcache")
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -44,17 +45,37 @@ func hfHome(ios *iostreams.IOStreams) string {
 	return filepath.Join(expandUser(ios, xdg), "huggingface")
 }
 
+// expandUser expands a leading "~" like Python's os.path.expanduser: "~"
+// alone or followed by a separator ("~/hub"; on Windows "~\hub" too, as
+// ntpath accepts both separators) becomes the user's home folder. Anything
+// else ("~user", "x/~") is left as written.
 func expandUser(ios *iostreams.IOStreams, p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") {
+	rest, ok := strings.CutPrefix(p, "~")
+	if !ok || (rest != "" && !os.IsPathSeparator(rest[0])) {
 		return p
 	}
-	home := ios.Getenv("HOME")
+	home := userHome(ios)
 	if home == "" {
-		if h, err := os.UserHomeDir(); err == nil {
-			home = h
-		}
+		return p
 	}
-	return filepath.Join(home, strings.TrimPrefix(p, "~"))
+	return filepath.Join(home, rest)
+}
+
+// userHome is the home folder Python's expanduser uses: $HOME on Unix;
+// %USERPROFILE%, else %HOMEDRIVE%%HOMEPATH% on Windows. Else the system's.
+func userHome(ios *iostreams.IOStreams) string {
+	if runtime.GOOS == "windows" {
+		if h := ios.Getenv("USERPROFILE"); h != "" {
+			return h
+		}
+		if drive, path := ios.Getenv("HOMEDRIVE"), ios.Getenv("HOMEPATH"); path != "" {
+			return drive + path
+		}
+	} else if h := ios.Getenv("HOME"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
 }
 
 // xetDir is where hf_xet keeps its cache (xet-core's xet_cache_root):
