@@ -12,7 +12,7 @@ func TestNormalize(t *testing.T) {
 		{`C:\hf-g0123456`, `at C:\hf-g0123456\small\models--a--b end`, "at /tmp/hf-golden/small/models--a--b end"},
 		{`C:\hf-g0123456`, `{"path": "C:\\hf-g0123456\\small\\x y"}`, `{"path": "/tmp/hf-golden/small/x y"}`},
 		{`C:\hf-g0123456`, "C:\\hf-g0123456\\empty\\missing\x1b[0m\n", "/tmp/hf-golden/empty/missing\x1b[0m\n"},
-		{`C:\hf-g0123456`, `'C:\hf-g0123456\a' and C:\other\b`, `'/tmp/hf-golden/a' and C:\other\b`},
+		{`C:\hf-g0123456`, `'C:\hf-g0123456\a' and D:\elsewhere\b`, `'/tmp/hf-golden/a' and D:\elsewhere\b`},
 	}
 	for _, tt := range tests {
 		g := &GoldenRun{Root: tt.root}

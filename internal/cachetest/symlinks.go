@@ -19,7 +19,7 @@ var symlinksWork = sync.OnceValue(func() bool {
 	if err != nil {
 		return false
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	link := filepath.Join(dir, "link")
 	if err := os.Symlink("target", link); err != nil {
 		return false

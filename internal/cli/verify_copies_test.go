@@ -62,16 +62,36 @@ func TestVerifyCacheOfCopies(t *testing.T) {
 		code            int
 		stdout, stderr  string // substrings; "" checks nothing
 	}{
-		{"one repo of copies", false, false, []string{"verify", "a/one"}, ExitUnverified, "",
-			"Error: Nothing could be verified for model 'a/one' (revision " + rev + "): " + why},
-		{"json still prints the report", false, false, []string{"verify", "a/two", "--format", "json"}, ExitUnverified,
-			`"checked": 0, "unverifiable": 2`, "Nothing could be verified"},
-		{"whole cache of copies", false, false, []string{"verify", "--all"}, ExitUnverified, "",
-			"Error: Nothing could be verified in 2 revision(s) of 2 repo(s): none of the 4 file(s) has a known hash."},
-		{"a listing makes copies checkable", true, false, []string{"verify", "a/one"}, ExitOK,
-			"Verified 1 file(s) for model 'a/one'. All checksums match.", ""},
-		{"some files checked", false, true, []string{"verify", "--all"}, ExitOK,
-			"Verified 1 file(s) in 3 revision(s) of 3 repo(s).", ""},
+		{
+			"one repo of copies", false, false,
+			[]string{"verify", "a/one"},
+			ExitUnverified, "",
+			"Error: Nothing could be verified for model 'a/one' (revision " + rev + "): " + why,
+		},
+		{
+			"json still prints the report", false, false,
+			[]string{"verify", "a/two", "--format", "json"},
+			ExitUnverified,
+			`"checked": 0, "unverifiable": 2`, "Nothing could be verified",
+		},
+		{
+			"whole cache of copies", false, false,
+			[]string{"verify", "--all"},
+			ExitUnverified, "",
+			"Error: Nothing could be verified in 2 revision(s) of 2 repo(s): none of the 4 file(s) has a known hash.",
+		},
+		{
+			"a listing makes copies checkable", true, false,
+			[]string{"verify", "a/one"},
+			ExitOK,
+			"Verified 1 file(s) for model 'a/one'. All checksums match.", "",
+		},
+		{
+			"some files checked", false, true,
+			[]string{"verify", "--all"},
+			ExitOK,
+			"Verified 1 file(s) in 3 revision(s) of 3 repo(s).", "",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
