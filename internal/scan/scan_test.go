@@ -46,7 +46,7 @@ type wantRepo struct {
 type scanCase struct {
 	name   string
 	build  func(t *testing.T, tree *cachetest.Tree)
-	post   func(t *testing.T, root string) // raw filesystem changes after the build
+	post   func(t *testing.T, root string, now time.Time) // raw filesystem changes after the build
 	modern bool
 	repos  []wantRepo
 	warns  []string // with {root} for the cache folder
@@ -154,7 +154,7 @@ func scanCases() []scanCase {
 		{
 			name:  "absolute link into blobs is the same blob",
 			build: func(t *testing.T, tree *cachetest.Tree) { basicRepo(tree) },
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
 				abs := filepath.Join(root, repoM, "blobs", "e2")
 				if err := os.Symlink(abs, filepath.Join(root, repoM, "snapshots", revA, "abs.bin")); err != nil {
 					t.Fatal(err)
@@ -184,12 +184,12 @@ func scanCases() []scanCase {
 		{
 			name:  "symlinked repo folder",
 			build: func(t *testing.T, tree *cachetest.Tree) {},
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
 				cachetest.RequireSymlinks(t)
 				var real cachetest.Tree
 				basicRepo(&real)
 				elsewhere := filepath.Join(filepath.Dir(root), "elsewhere")
-				real.MustBuild(t, elsewhere, time.Now())
+				real.MustBuild(t, elsewhere, now) // the times the case expects
 				if err := os.Symlink(filepath.Join(elsewhere, repoM), filepath.Join(root, repoM)); err != nil {
 					t.Fatal(err)
 				}
@@ -359,7 +359,7 @@ func scanCases() []scanCase {
 				tree.AddRepo("models--acme--dangling-nested")
 				tree.AddSnapshotFile("models--acme--dangling-nested", revA, "a/b/c.json", "gone")
 			},
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
 				p := filepath.Join(root, "models--acme--refs-file", "refs")
 				if err := os.RemoveAll(p); err != nil {
 					t.Fatal(err)
@@ -424,7 +424,7 @@ func TestDir(t *testing.T) {
 					now := time.Now()
 					tree.MustBuild(t, root, now)
 					if c.post != nil {
-						c.post(t, root)
+						c.post(t, root, now)
 					}
 					opts := m.opts
 					opts.Modern = c.modern
@@ -449,7 +449,7 @@ func checkCache(t *testing.T, cache *scan.Cache, root string, now time.Time, opt
 	t.Helper()
 	var warns []string
 	for _, w := range cache.Warnings {
-		warns = append(warns, strings.ReplaceAll(w.Error(), root, "{root}"))
+		warns = append(warns, filepath.ToSlash(strings.ReplaceAll(w.Error(), root, "{root}")))
 		if !strings.HasPrefix(w.Path, root) {
 			t.Errorf("warning path %s not in the cache", w.Path)
 		}
