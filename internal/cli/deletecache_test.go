@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +25,7 @@ func smallPreset(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 	return dir
 }
 
@@ -322,16 +321,20 @@ func TestTempDirSkipsUnwritable(t *testing.T) {
 		t.Cleanup(func() { _ = os.Chmod(readOnly, 0o755) })
 	}
 	tests := []struct {
-		name string
-		env  map[string]string
-		want string
+		name     string
+		env      map[string]string
+		want     string
+		readOnly bool
 	}{
-		{"writable TMPDIR", map[string]string{"TMPDIR": next}, next},
-		{"read-only TMPDIR", map[string]string{"TMPDIR": readOnly, "TEMP": next}, next},
-		{"missing TMPDIR", map[string]string{"TMPDIR": filepath.Join(next, "nope"), "TMP": next}, next},
+		{"writable TMPDIR", map[string]string{"TMPDIR": next}, next, false},
+		{"read-only TMPDIR", map[string]string{"TMPDIR": readOnly, "TEMP": next}, next, true},
+		{"missing TMPDIR", map[string]string{"TMPDIR": filepath.Join(next, "nope"), "TMP": next}, next, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.readOnly && runtime.GOOS == "windows" {
+				t.Skip("Windows has no read-only folders: chmod sets the read-only attribute, which does not stop creating files in a folder")
+			}
 			ios, _, _, _ := iostreams.Test()
 			ios.Getenv = func(k string) string { return tt.env[k] }
 			if got := tempDir(ios); got != tt.want {

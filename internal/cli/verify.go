@@ -42,6 +42,11 @@ content and other blobs by their git blob sha1. When huggingface_hub 1.x saved
 the commit's file listing (trees/<commit>.json), its sizes and hashes are used
 too. Corrupt, truncated and missing files are listed and the exit code is 1.
 
+Files copied into the snapshot instead of linked to a blob (huggingface_hub
+does that on Windows without developer mode) have no known hash unless such a
+listing records it. When not a single file could be checked, verify says so
+and exits 3: no problem was found, but nothing was proven either.
+
 --revision takes a ref (main, refs/pr/1, a tag), a commit hash or a unique
 prefix of one; the default is main. --all verifies every revision of every
 repo in the cache, with a progress line on a terminal.`,
@@ -50,7 +55,10 @@ repo in the cache, with a progress line on a terminal.`,
   hfcache verify gpt2 --revision refs/pr/1
   hfcache verify my-org/my-dataset --repo-type dataset
   hfcache verify --all
-  hfcache verify --all --format json`,
+  hfcache verify --all --format json
+
+  # In a script: 0 verified, 1 problems found, 3 nothing could be checked
+  hfcache verify gpt2; echo $?`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -133,6 +141,10 @@ func runVerify(opts *VerifyOptions) error {
 		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
 		return &ExitCodeError{Code: ExitError}
 	}
+	if rep.Checked == 0 && rep.Unverifiable > 0 {
+		o.errorMsg(fmt.Sprintf("Nothing could be verified for %s '%s' (revision %s): %s", opts.RepoType, opts.RepoID, rep.Revision, unverifiedWhy(rep.Unverifiable)))
+		return &ExitCodeError{Code: ExitUnverified}
+	}
 	if o.mode != render.FormatJSON {
 		data := render.Object{
 			{Key: "repo_id", Value: opts.RepoID},
@@ -158,7 +170,7 @@ func verifyAll(o *modernOut, dir string) error {
 	v := verify.New()
 	progress := ios.ErrTTY && o.mode == render.FormatHuman
 	var reports []*verify.Report
-	checked, bad := 0, 0
+	checked, unverifiable, bad := 0, 0, 0
 	repos := map[string]bool{}
 	for i, t := range targets {
 		if progress {
@@ -176,6 +188,7 @@ func verifyAll(o *modernOut, dir string) error {
 		reports = append(reports, rep)
 		repos[t.RepoPath] = true
 		checked += rep.Checked
+		unverifiable += rep.Unverifiable
 		if !rep.OK() {
 			bad++
 		}
@@ -202,13 +215,21 @@ func verifyAll(o *modernOut, dir string) error {
 		o.errorMsg(fmt.Sprintf("Verification failed: %d problem(s) in %d of %d revision(s).", nProblems, bad, len(reports)))
 		return &ExitCodeError{Code: ExitError}
 	}
+	if checked == 0 && unverifiable > 0 {
+		o.errorMsg(fmt.Sprintf("Nothing could be verified in %d revision(s) of %d repo(s): %s", len(reports), len(repos), unverifiedWhy(unverifiable)))
+		return &ExitCodeError{Code: ExitUnverified}
+	}
 	if o.mode != render.FormatJSON {
-		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), render.Object{
+		data := render.Object{
 			{Key: "repos", Value: len(repos)},
 			{Key: "revisions", Value: len(reports)},
 			{Key: "checked", Value: checked},
-			{Key: "path", Value: dir},
-		})
+		}
+		if unverifiable > 0 {
+			data = append(data, render.KV{Key: "unverifiable", Value: unverifiable})
+		}
+		data = append(data, render.KV{Key: "path", Value: dir})
+		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), data)
 	}
 	return nil
 }
@@ -216,6 +237,14 @@ func verifyAll(o *modernOut, dir string) error {
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
+}
+
+// unverifiedWhy says why none of files files could be checked.
+func unverifiedWhy(files int) string {
+	return fmt.Sprintf("none of the %d file(s) has a known hash. They are plain copies, not links to blobs "+
+		"named by the hash of their content (huggingface_hub copies files where it cannot make symlinks, "+
+		"as on Windows without developer mode), and no trees/<commit>.json listing records their hashes. "+
+		"Nothing was found corrupt, but nothing was checked either.", files)
 }
 
 func short(h string) string {

@@ -24,9 +24,7 @@ func findCache(t *testing.T) string {
 	tree.AddRepo("models--acme--broken")
 	tree.AddSnapshotFile("models--acme--broken", revC, "x.json", "gone")
 	tree = append(tree, file("not-a-repo/x", 1, 1, 1), file("version.txt", 1, 1, 1))
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	return root
 }
 
@@ -55,6 +53,7 @@ func TestModelHelpers(t *testing.T) {
 }
 
 func TestResolvePath(t *testing.T) {
+	cachetest.RequireSymlinks(t)
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -655,7 +655,7 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 		case kindLink:
 			if rv.real && rs.blobsDir != "" {
 				if n, err := d.readlink(cname, w.link[:len(w.link)-1]); err == nil {
-					if etag, ok := blobTarget(w.link[:n], depth); ok {
+					if etag, ok := blobTarget(w.link[:n], depth, backslashSeparates); ok {
 						k := etagKey(etag)
 						b, found := rs.lookup(&k)
 						if !found {
@@ -740,20 +740,27 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 
 // blobTarget returns <etag> when target is ../(../)*blobs/<etag> with
 // depth+2 "../", i.e. <repo>/blobs/<etag> seen from a folder at depth
-// below snapshots/<rev>.
-func blobTarget(target []byte, depth int) ([]byte, bool) {
+// below snapshots/<rev>. With backslash (Windows), `\` separates too:
+// huggingface_hub computes its links with os.path.relpath, which writes
+// ..\..\blobs\<etag> there, and Go's os.Symlink writes `\` as well.
+func blobTarget(target []byte, depth int, backslash bool) ([]byte, bool) {
+	isSep := func(c byte) bool { return c == '/' || (backslash && c == '\\') }
 	for i := 0; i < depth+2; i++ {
-		if !bytes.HasPrefix(target, []byte("../")) {
+		if len(target) < 3 || target[0] != '.' || target[1] != '.' || !isSep(target[2]) {
 			return nil, false
 		}
 		target = target[3:]
 	}
-	if !bytes.HasPrefix(target, []byte("blobs/")) {
+	if len(target) < 6 || string(target[:5]) != "blobs" || !isSep(target[5]) {
 		return nil, false
 	}
 	etag := target[len("blobs/"):]
-	if len(etag) == 0 || bytes.IndexByte(etag, '/') >= 0 || bytes.Equal(etag, []byte(".")) || bytes.Equal(etag, []byte("..")) {
+	if len(etag) == 0 || bytes.IndexByte(etag, '/') >= 0 || (backslash && bytes.IndexByte(etag, '\\') >= 0) ||
+		bytes.Equal(etag, []byte(".")) || bytes.Equal(etag, []byte("..")) {
 		return nil, false
 	}
 	return etag, true
 }
+
+// backslashSeparates says whether `\` separates path elements here.
+const backslashSeparates = os.PathSeparator == '\\'
