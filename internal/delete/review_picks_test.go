@@ -14,6 +14,7 @@ import (
 // outside any section falls back to the one repo holding the hash.
 func TestReviewPicksFork(t *testing.T) {
 	t.Parallel()
+	needSymlinks(t)
 	dir := t.TempDir()
 	var tr cachetest.Tree
 	for _, f := range []string{"models--acme--m", "models--fork--m"} {

@@ -138,6 +138,7 @@ func TestRenderReviewGolden(t *testing.T) {
 // TestRenderReviewPreselected: preselected revisions are written
 // uncommented and parse back, in file order.
 func TestRenderReviewPreselected(t *testing.T) {
+	needSymlinks(t)
 	c := smallCache(t)
 	order := ReviewOrder(c, SortDefault)
 	var want []string
