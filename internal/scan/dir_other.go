@@ -31,7 +31,10 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() {}
 
-func (d dirHandle) list(buf []byte, fn func(cname []byte, kind byte) bool) error {
+// dirBuf is unused here: os.ReadDir has its own buffers.
+type dirBuf struct{}
+
+func (d dirHandle) list(_ *dirBuf, fn func(cname []byte, kind byte) bool) error {
 	entries, err := os.ReadDir(d.path)
 	if err != nil {
 		return err

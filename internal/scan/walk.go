@@ -23,7 +23,9 @@ import (
 //     refs/), and the list of snapshot folders.
 //  2. walk, one task per revision of every repo, by the same bounded pool:
 //     the snapshot folder is read with directory handles (openat, getdents,
-//     readlinkat and fstatat relative to the folder on Linux). A link whose
+//     readlinkat and fstatat relative to the folder on Linux), its entries
+//     in inode order. The pool is sized for I/O, not CPUs (defaultWorkers):
+//     on a cold cache every readlinkat and fstatat waits for the disk. A link whose
 //     target is exactly ../(../)*blobs/<etag> inside a real repo folder is
 //     the blob <repo>/blobs/<etag> without resolving anything: the target
 //     names it, one fstatat per distinct blob gives its stat. Everything
@@ -266,12 +268,25 @@ func (rv *revScan) addFile(b blobRef, prefix string, name []byte) {
 	}
 }
 
+// minIOWorkers is the least number of folders read at once, whatever the
+// number of CPUs. A cold scan is metadata reads (a link's target block, a
+// blob's inode) that block in the kernel, not CPU work: dozens in flight
+// cost a few idle threads and let a device or a network filesystem serve
+// them in parallel. docs/PERFORMANCE.md ("Cold cache") has the figures.
+const minIOWorkers = 32
+
+// defaultWorkers is the size of the pool when Options.Workers is 0: I/O
+// concurrency (minIOWorkers), or 4 per CPU on machines with more than 8.
+func defaultWorkers() int {
+	return max(minIOWorkers, 4*runtime.GOMAXPROCS(0))
+}
+
 // scanRepos scans repo folders with one bounded pool; the result has one
 // repoScan per path, with repo or err set.
 func scanRepos(paths, names []string, opts Options) []*repoScan {
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = 4 * runtime.GOMAXPROCS(0)
+		workers = defaultWorkers()
 	}
 	scans := make([]*repoScan, len(paths))
 	runPool(workers, len(paths), func(_ *walker, i int) {
@@ -552,9 +567,9 @@ func (rs *repoScan) collectIncomplete() {
 
 // walker is one worker's reusable buffers.
 type walker struct {
-	bufs [][]byte // directory buffers, one per depth
-	link []byte   // link target buffer
-	seen int64    // files not yet added to Progress
+	bufs []*dirBuf // directory buffers, one per depth
+	link []byte    // link target buffer
+	seen int64     // files not yet added to Progress
 	// blobs is the open blobs/ folder of blobsOf: new blobs are stat'ed
 	// relative to it (one path component for the kernel to look up).
 	blobsOf *repoScan
@@ -579,9 +594,9 @@ func (w *walker) closeBlobs() {
 	w.blobsOf, w.blobsOK = nil, false
 }
 
-func (w *walker) dirBuf(depth int) []byte {
+func (w *walker) dirBuf(depth int) *dirBuf {
 	for len(w.bufs) <= depth {
-		w.bufs = append(w.bufs, make([]byte, 32<<10))
+		w.bufs = append(w.bufs, &dirBuf{})
 	}
 	return w.bufs[depth]
 }
