@@ -47,8 +47,10 @@ func (d dirHandle) close() { _ = syscall.Close(d.fd) }
 // dirBuf is a reusable buffer for reading a folder: the kernel's records
 // and their index in inode order.
 type dirBuf struct {
-	b    []byte
-	ents []dirEnt
+	b     []byte
+	ents  []dirEnt
+	names [][]byte // the batch's NUL-terminated names, in b
+	kinds []byte
 }
 
 // dirEnt is one record of dirBuf.b: its inode number and offset.
@@ -66,8 +68,10 @@ const dirBatchMax = 256 << 10
 // order of the inode tables and, for links, mostly of their target
 // blocks on disk, so that a cold read seeks forward), with its
 // NUL-terminated name and its kind (kindUnknown when the filesystem does
-// not tell); fn returns false to stop.
-func (d dirHandle) list(db *dirBuf, fn func(cname []byte, kind byte) bool) error {
+// not tell); fn returns false to stop. Entries come in batches (the whole
+// folder up to dirBatchMax): batch, when not nil, first sees the names
+// and kinds of a batch, and fn gets the index of its entry in them.
+func (d dirHandle) list(db *dirBuf, batch func(cnames [][]byte, kinds []byte), fn func(i int, cname []byte, kind byte) bool) error {
 	if db.b == nil {
 		db.b = make([]byte, 32<<10)
 	}
@@ -104,6 +108,7 @@ func (d dirHandle) list(db *dirBuf, fn func(cname []byte, kind byte) bool) error
 		if len(db.ents) > 1 {
 			slices.SortFunc(db.ents, func(a, b dirEnt) int { return cmp.Compare(a.ino, b.ino) })
 		}
+		db.names, db.kinds = db.names[:0], db.kinds[:0]
 		for _, e := range db.ents {
 			off := int(e.off)
 			reclen := int(*(*uint16)(unsafe.Pointer(&db.b[off+16])))
@@ -128,7 +133,14 @@ func (d dirHandle) list(db *dirBuf, fn func(cname []byte, kind byte) bool) error
 			case syscall.DT_LNK:
 				kind = kindLink
 			}
-			if !fn(cname, kind) {
+			db.names = append(db.names, cname)
+			db.kinds = append(db.kinds, kind)
+		}
+		if batch != nil && len(db.names) > 0 {
+			batch(db.names, db.kinds)
+		}
+		for i, cname := range db.names {
+			if !fn(i, cname, db.kinds[i]) {
 				return nil
 			}
 		}

@@ -65,7 +65,7 @@ func TestListInodeOrder(t *testing.T) {
 			seen := map[string]bool{}
 			var prev uint64
 			descents := 0
-			err = d.list(&db, func(cname []byte, kind byte) bool {
+			err = d.list(&db, nil, func(_ int, cname []byte, kind byte) bool {
 				if cname[len(cname)-1] != 0 {
 					t.Fatalf("name %q is not NUL-terminated", cname)
 				}
@@ -120,7 +120,7 @@ func TestListStops(t *testing.T) {
 	}
 	defer d.close()
 	calls := 0
-	if err := d.list(&dirBuf{}, func([]byte, byte) bool { calls++; return calls < 3 }); err != nil {
+	if err := d.list(&dirBuf{}, nil, func(int, []byte, byte) bool { calls++; return calls < 3 }); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 3 {
