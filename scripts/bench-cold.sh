@@ -20,12 +20,16 @@
 #   rm           hfcache rm --dir D <first repo> --dry-run
 #   verify       hfcache verify bench/verify --dir V   vs   sha256sum V/.../blobs/*
 #                (MB/s of file content read and hashed)
+#   one revision du -sb O and hfcache scan-cache --dir O on a cache of one
+#                revision of ONE_FILES files (the pool then reads one folder
+#                with several goroutines)
 #
 # Environment:
 #   RUNS=3                 interleaved runs per tool (upstream: UPSTREAM_RUNS=1)
 #   BENCH_DIR=/tmp/hfcache-bench   where the caches are kept (shared with bench.sh)
 #   REPOS=200 REVISIONS=2 FILES=1000   large cache size
 #   VERIFY_FILES=8 VERIFY_MB=128       verify cache size (real data, on disk)
+#   ONE_FILES=100000       files of the one-revision cache (0 skips it)
 #   MKCACHE=path/to/mkcache.py
 #   UPSTREAM, HFHUB_SRC, PYTHON: as in bench.sh (UPSTREAM=none skips it;
 #     a cold upstream run takes about 100 s)
@@ -40,6 +44,7 @@ REVISIONS=${REVISIONS:-2}
 FILES=${FILES:-1000}
 VERIFY_FILES=${VERIFY_FILES:-8}
 VERIFY_MB=${VERIFY_MB:-128}
+ONE_FILES=${ONE_FILES:-100000}
 BENCH_DIR=${BENCH_DIR:-/tmp/hfcache-bench}
 TIME=/usr/bin/time
 
@@ -63,6 +68,14 @@ if [ ! -f "$D.done" ]; then
 	echo "building $D with $MKCACHE ..." >&2
 	python3 "$MKCACHE" "$D" --preset large --repos "$REPOS" --revisions "$REVISIONS" --files "$FILES" --force
 	touch "$D.done"
+fi
+
+O="$BENCH_DIR/one-1x1x${ONE_FILES}"
+if [ "$ONE_FILES" -gt 0 ] && [ ! -f "$O.done" ]; then
+	[ -n "${MKCACHE:-}" ] || die "mkcache.py not found: set MKCACHE"
+	echo "building $O with $MKCACHE ..." >&2
+	python3 "$MKCACHE" "$O" --preset large --repos 1 --revisions 1 --files "$ONE_FILES" --force
+	touch "$O.done"
 fi
 
 # The verify cache: one model repo, one revision, files of random data
@@ -161,6 +174,10 @@ for i in $(seq "$RUNS"); do
 	run rm "$BIN" rm --dir "$D" "$RM_TARGET" --dry-run
 	run sha256sum sha256sum "${VBLOBS[@]}"
 	run verify "$BIN" verify bench/verify --dir "$V"
+	if [ "$ONE_FILES" -gt 0 ]; then
+		run one_du du -sb "$O"
+		run one_scan "$BIN" scan-cache --dir "$O"
+	fi
 done
 
 # stats NAME: "wall_median wall_min wall_max cpu_median rss_kib_median
@@ -200,6 +217,11 @@ row "hfcache ls" ls
 row "hfcache rm --dry-run (1 repo)" rm
 row "sha256sum (verify cache)" sha256sum "$VBYTES"
 row "hfcache verify (verify cache)" verify "$VBYTES"
+if [ "$ONE_FILES" -gt 0 ]; then
+	read -r duw _ <<<"$(stats one_du)"
+	row "du -sb (one revision, $ONE_FILES files)" one_du
+	row "hfcache scan-cache (one revision)" one_scan
+fi
 if [ "$UPSTREAM" = none ]; then
 	echo
 	echo "(upstream not measured: set HFHUB_SRC to a huggingface_hub 0.21 source tree, or UPSTREAM)"
