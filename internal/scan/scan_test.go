@@ -705,3 +705,92 @@ func TestWorkersAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefetchAgrees: a cache of one revision leaves the pool's other
+// places idle, so its large folders are read by several goroutines
+// (prefetch); the result must be the one of a single worker, with the odd
+// entries (a regular file, an absolute link, a link to a folder, links
+// to one blob, a link out of blobs/) still taking their own path, and a
+// broken link still making the repo a warning.
+func TestPrefetchAgrees(t *testing.T) {
+	tests := []struct {
+		name   string
+		broken bool
+	}{
+		{name: "valid"},
+		{name: "broken link", broken: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "hub")
+			if _, err := cachetest.Generate(root, cachetest.Spec{Repos: 1, Revisions: 1, Files: 600, Seed: 5}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			repos, _ := filepath.Glob(filepath.Join(root, "*--*"))
+			snaps, _ := filepath.Glob(filepath.Join(repos[0], "snapshots", "*"))
+			if len(repos) != 1 || len(snaps) != 1 {
+				t.Fatalf("generated %d repos, %d snapshots; want 1 and 1", len(repos), len(snaps))
+			}
+			snap := snaps[0]
+			blobs, _ := filepath.Glob(filepath.Join(repos[0], "blobs", "*"))
+			etag := filepath.Base(blobs[0])
+			odd := map[string]func(p string) error{
+				"plain.txt":    func(p string) error { return os.WriteFile(p, []byte("hello"), 0o644) },
+				"absolute.bin": func(p string) error { return os.Symlink(blobs[1], p) },
+				"folder-link":  func(p string) error { return os.Symlink("../../blobs", p) },
+				"same-1.bin":   func(p string) error { return os.Symlink("../../blobs/"+etag, p) },
+				"same-2.bin":   func(p string) error { return os.Symlink("../../blobs/"+etag, p) },
+				"outside.bin":  func(p string) error { return os.Symlink("../../refs/main", p) },
+			}
+			if tt.broken {
+				odd["broken.bin"] = func(p string) error { return os.Symlink("../../blobs/"+strings.Repeat("0", 64), p) }
+			}
+			for name, mk := range odd {
+				if err := mk(filepath.Join(snap, name)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dump := func(opts scan.Options) string {
+				c, err := scan.Dir(root, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b strings.Builder
+				for _, w := range c.Warnings {
+					fmt.Fprintf(&b, "warning %s\n", w.Msg)
+				}
+				for _, r := range c.Repos {
+					fmt.Fprintf(&b, "%s %d %d %s %s\n", r.Path, r.Size, r.NbFiles(), r.LastAccessed, r.LastModified)
+					for _, bl := range r.Blobs {
+						fmt.Fprintf(&b, " blob %s %d\n", bl.Path, bl.Size)
+					}
+					for _, rev := range r.Revisions {
+						fmt.Fprintf(&b, " rev %s %d %d %s %v\n", rev.Hash, rev.Size, rev.NbFiles, rev.LastModified, rev.BlobIDs)
+						for _, f := range rev.Files {
+							fmt.Fprintf(&b, "  %s %d\n", f.Name, f.Blob)
+						}
+					}
+				}
+				return b.String()
+			}
+			for _, mode := range []scan.Options{{Files: true}, {Summary: true}, {Modern: true}} {
+				one := mode
+				one.Workers = 1 // no idle place: no prefetch
+				want := dump(one)
+				if tt.broken != strings.Contains(want, "warning Blob missing (broken symlink)") {
+					t.Fatalf("unexpected reference result:\n%s", want)
+				}
+				if !tt.broken && !strings.Contains(want, "plain.txt") && mode.Files {
+					t.Fatalf("reference result lacks the odd entries:\n%s", want)
+				}
+				for _, workers := range []int{2, 16, 0} {
+					many := mode
+					many.Workers = workers
+					if got := dump(many); got != want {
+						t.Errorf("%+v: workers=%d differs from workers=1:\n--- got\n%s\n--- want\n%s", mode, workers, got, want)
+					}
+				}
+			}
+		})
+	}
+}
