@@ -18,7 +18,7 @@ GORELEASER_VERSION ?= v2.15.1
 GOLANGCI_LINT      := $(TOOLBIN)/golangci-lint
 GORELEASER         := $(TOOLBIN)/goreleaser
 
-.PHONY: build install install-man test test-portable vet fmt lint bench bench-go bench-scaling update-golden man completions release-check snapshot clean
+.PHONY: build install install-man test test-portable vet fmt lint bench bench-cold bench-go bench-scaling update-golden man completions release-check snapshot clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hfcache
@@ -54,6 +54,12 @@ $(GORELEASER):
 # (see docs/PERFORMANCE.md; RUNS=, UPSTREAM=, HFHUB_SRC= tune it).
 bench:
 	scripts/bench.sh
+
+# Cold page cache (root: drops it before every run): hfcache scan-cache, ls,
+# rm --dry-run and verify against du, find and sha256sum, medians of
+# interleaved runs, a table to paste into docs/PERFORMANCE.md.
+bench-cold:
+	scripts/bench-cold.sh
 
 # go test benchmarks of the scanner over generated caches (10k..400k entries).
 bench-go:

@@ -61,9 +61,7 @@ func largeCache(t testing.TB, dir string, nRepos, nFiles int) (selected []string
 			}
 		}
 	}
-	if err := tr.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, dir, time.Now())
 	return selected
 }
 
@@ -345,34 +343,6 @@ func fastTempDir(t *testing.T) string {
 		}
 	}
 	return t.TempDir()
-}
-
-// diffLines shows the lines only in a or only in b.
-func diffLines(a, b string) string {
-	in := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range strings.Split(s, "\n") {
-			m[l] = true
-		}
-		return m
-	}
-	ma, mb := in(a), in(b)
-	var out []string
-	for l := range ma {
-		if !mb[l] {
-			out = append(out, "+ "+l)
-		}
-	}
-	for l := range mb {
-		if !ma[l] {
-			out = append(out, "- "+l)
-		}
-	}
-	sort.Strings(out)
-	if len(out) > 40 {
-		out = append(out[:40], "...")
-	}
-	return strings.Join(out, "\n")
 }
 
 // TestDeleteCacheSkipsLockedRepo: while another process holds a download

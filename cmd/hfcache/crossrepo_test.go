@@ -28,9 +28,7 @@ func TestRmKeepsFilesOtherReposLinkTo(t *testing.T) {
 			tree.AddRef(a, "main", "1111111111111111111111111111111111111111")
 			tree.Add(cachetest.Entry{Kind: cachetest.Symlink, Path: b + "/snapshots/2222222222222222222222222222222222222222/w.bin", Target: "../../../" + a + "/blobs/aaaa"})
 			tree.AddRef(b, "main", "2222222222222222222222222222222222222222")
-			if err := tree.Build(root, time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			tree.MustBuild(t, root, time.Now())
 			res := runBinary(t, []string{"NO_COLOR=1"}, "", append(args, "--cache-dir", root)...)
 			if res.code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)

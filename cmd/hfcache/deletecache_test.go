@@ -156,6 +156,7 @@ func runDelete(t *testing.T, dir, tmp string, usePty bool, env []string, answers
 	s := &session{t: t, done: make(chan struct{})}
 	if usePty {
 		f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
+		skipIfNoPTY(t, err)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,9 +63,7 @@ func hostileCache(t *testing.T, root string) (cache, precious string) {
 	}
 	valid("models--refloop", "0000000000000000000000000000000000000007", "config.json", "main")
 	valid("models--loop", "0000000000000000000000000000000000000008", "config.json", "main")
-	if err := tr.Build(cache, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, cache, time.Now())
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -277,9 +275,7 @@ func TestUnreadableFolders(t *testing.T) {
 		tr.AddSnapshotFile(folder, hash, "config.json", "b"+hash)
 		tr.AddRef(folder, "main", hash)
 	}
-	if err := tr.Build(cache, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, cache, time.Now())
 	p := func(rel string) string { return filepath.Join(cache, rel) }
 	for rel, mode := range map[string]os.FileMode{
 		"models--snap/snapshots/" + hashes["models--snap"]: 0o700,
@@ -353,9 +349,7 @@ func TestReadOnlyFilesystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tree.Build(cache, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, cache, time.Now())
 	if out, err := exec.Command("mount", "-o", "remount,ro", mnt).CombinedOutput(); err != nil {
 		t.Fatalf("remount read-only: %v %s", err, out)
 	}
@@ -408,9 +402,7 @@ func TestFIFOLockFiles(t *testing.T) {
 		tr.AddBlob(folder, "e2.incomplete", 10, nil, 3600, 7200)
 		tr.AddRef(folder, "main", okHash)
 	}
-	if err := tr.Build(cache, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, cache, time.Now())
 	for _, p := range []string{".locks/models--a/b1.lock", ".locks/models--b/e2.lock"} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(cache, p)), 0o755); err != nil {
 			t.Fatal(err)

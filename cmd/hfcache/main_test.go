@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,13 +36,24 @@ func TestScripts(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("HOME", env.WorkDir+"/home")
+			// The home folder, as Python's expanduser finds it on Unix
+			// (HOME) and on Windows (USERPROFILE).
+			env.Setenv("HOME", filepath.Join(env.WorkDir, "home"))
+			env.Setenv("USERPROFILE", filepath.Join(env.WorkDir, "home"))
 			bin, err := exec.LookPath("hfcache")
 			if err != nil {
 				return err
 			}
 			env.Setenv("HFCACHE_BIN", bin) // for scripts that make a symlink to it
 			return nil
+		},
+		// [symlinks]: os.Symlink really makes links here (not on Windows
+		// without developer mode, not under wine).
+		Condition: func(cond string) (bool, error) {
+			if cond == "symlinks" {
+				return cachetest.SymlinksWork(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// writeref FILE HASH: a ref as the downloader writes it (no newline),
@@ -63,6 +75,9 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
 				up := strings.Repeat("../", 2+strings.Count(args[2], "/"))
 				ts.Check(os.Symlink(up+"blobs/"+args[3], p))
+				if fi, err := os.Lstat(p); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+					ts.Fatalf("linkblob: no link made at %s (guard the script with [!symlinks] skip)", p)
+				}
 			},
 		},
 	})

@@ -39,9 +39,7 @@ func multiRevCache(t *testing.T) string {
 		tree.AddSnapshotFile(repoFolder, rev(r), "shared.txt", blobName("0"))
 	}
 	tree.AddRef(repoFolder, "main", rev("a"))
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	return root
 }
 
@@ -210,9 +208,7 @@ func TestRmBareRepoID(t *testing.T) {
 		tree.AddSnapshotFile(folder, rev("1"), "f.txt", blobName("1"))
 		tree.AddRef(folder, "main", rev("1"))
 	}
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	amb := runBinary(t, []string{"NO_COLOR=1"}, "", "rm", "acme/tiny", "--cache-dir", root, "-y")
 	if amb.code != 1 || !strings.Contains(amb.stderr, `"acme/tiny" matches several cached repos: dataset/acme/tiny, model/acme/tiny; use type/repo_id`) {
 		t.Errorf("ambiguous: exit %d stderr %q", amb.code, amb.stderr)
@@ -262,9 +258,7 @@ func TestVerifyCommand(t *testing.T) {
 		tree.AddBlob(repoFolder, lfs, 0, content, 60, 60)
 		tree.AddSnapshotFile(repoFolder, rev("a"), "model.bin", lfs)
 		tree.AddRef(repoFolder, "main", rev("a"))
-		if err := tree.Build(root, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		tree.MustBuild(t, root, time.Now())
 		return root, filepath.Join(root, repoFolder, "blobs", lfs)
 	}
 	root, _ := build(t)

@@ -66,9 +66,7 @@ func TestRecordedUpstream(t *testing.T) {
 			}
 			run := cachetest.NewGoldenRun(t)
 			dir := filepath.Join(run.Root, name)
-			if err := tree.Build(dir, time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			tree.MustBuild(t, dir, time.Now())
 			for _, c := range recordedArgs {
 				want, err := os.ReadFile(filepath.Join(recordedDir, name, c.name+".txt"))
 				if err != nil {
@@ -103,9 +101,7 @@ func recordOddCaches(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(out, "tree.tsv"), buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := tree.Build(dir, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		tree.MustBuild(t, dir, time.Now())
 		for _, c := range recordedArgs {
 			argv := append(strings.Fields(*recordUpstream), append([]string{"scan-cache", "--dir", dir}, c.args...)...)
 			cmd := exec.Command(argv[0], argv[1:]...)

@@ -44,9 +44,7 @@ func sharedHubCache(t *testing.T) (dir string, weights []byte) {
 	tree.AddSharedLink(b, etag(weights), hashP)
 	tree.AddSnapshotFile(b, rev("3"), "model.safetensors", etag(weights))
 	tree.AddRef(b, "main", rev("3"))
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 	return dir, weights
 }
 
@@ -193,9 +191,7 @@ func TestRmKeepsFileLinkedFromAnotherRepo(t *testing.T) {
 			tree.AddSnapshotFile("models--o--a", rev("1"), "f", blobName("a"))
 			tree.AddRepo("models--o--b")
 			tree.Add(cachetest.Entry{Kind: cachetest.Symlink, Path: "models--o--b/snapshots/" + rev("2") + "/f", Target: "../../../models--o--a/blobs/" + blobName("a")})
-			if err := tree.Build(dir, time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			tree.MustBuild(t, dir, time.Now())
 			var res result
 			if args[0] == "rm" {
 				res = runBinary(t, []string{"NO_COLOR=1"}, "", append(args, "--cache-dir", dir)...)

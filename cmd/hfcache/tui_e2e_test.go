@@ -54,6 +54,7 @@ func startInPTYEnv(t *testing.T, env []string, name string, args ...string) *pty
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(append(cleanEnv(), "TERM=xterm-256color", "LC_ALL=C.UTF-8"), env...)
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	skipIfNoPTY(t, err)
 	if err != nil {
 		t.Fatalf("start %s in a pty: %v", name, err)
 	}
@@ -179,9 +180,7 @@ func buildSmall(t *testing.T, root, name string, now time.Time) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, name)
-	if err := tree.Build(dir, now); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, now)
 	return dir
 }
 

@@ -24,9 +24,7 @@ func xetHome(t *testing.T) string {
 	tree.AddBlob("models--acme--m", blobName("a"), 1000, nil, 60, 60)
 	tree.AddSnapshotFile("models--acme--m", rev("a"), "w.bin", blobName("a"))
 	tree.AddRef("models--acme--m", "main", rev("a"))
-	if err := tree.Build(filepath.Join(home, "hub"), time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, filepath.Join(home, "hub"), time.Now())
 	for name, size := range map[string]int{
 		"chunk-cache/AB/ABCDEF/0-100-x":  2000,
 		"chunk-cache/CD/CDEF01/0-10-y":   1000,

@@ -33,6 +33,14 @@ func (t *Tree) AddSnapshotFile(folder, rev, name, etag string) {
 	*t = append(*t, Entry{Kind: Symlink, Path: folder + "/snapshots/" + rev + "/" + name, Target: up + "blobs/" + etag})
 }
 
+// AddSnapshotCopy writes snapshots/<rev>/<name> as a regular file holding
+// content, as huggingface_hub does where it cannot make symlinks (Windows
+// without developer mode): the blob is moved or copied into the snapshot.
+func (t *Tree) AddSnapshotCopy(folder, rev, name string, content []byte) {
+	t.addDirs(folder + "/snapshots/" + rev + "/" + path.Dir(name))
+	*t = append(*t, Entry{Kind: File, Path: folder + "/snapshots/" + rev + "/" + name, Content: content, ATimeAgo: 60, MTimeAgo: 60})
+}
+
 // AddSnapshotDir adds an empty snapshots/<rev> folder.
 func (t *Tree) AddSnapshotDir(folder, rev string) {
 	t.addDirs(folder + "/snapshots/" + rev)

@@ -56,6 +56,9 @@ type Generated struct {
 // Generate builds the cache described by s at root (which must not exist
 // or be empty), with times relative to now.
 func Generate(root string, s Spec, now time.Time) (*Generated, error) {
+	if !SymlinksWork() {
+		return nil, fmt.Errorf("generate cache: %w", ErrNoSymlinks)
+	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("generate cache: %w", err)
 	}

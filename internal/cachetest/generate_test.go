@@ -14,6 +14,7 @@ import (
 // TestGenerate builds small caches and checks their shape on disk and what
 // the scanner makes of them.
 func TestGenerate(t *testing.T) {
+	cachetest.RequireSymlinks(t) // generated caches are of the symlink layout
 	cases := []struct {
 		name string
 		spec cachetest.Spec

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -34,14 +35,22 @@ type GoldenRun struct {
 }
 
 // NewGoldenRun makes a fresh folder of GoldenRoot's length under /tmp and
-// removes it when the test ends.
+// removes it when the test ends. On Windows, where /tmp is not a place a
+// test may count on, the folder is <volume>\hf-gNNNNNNN at the root of the
+// temporary folder's volume (C:\hf-g0123456: the same length again).
 func NewGoldenRun(t testing.TB) *GoldenRun {
 	t.Helper()
+	format := "/tmp/hf-g%05d"
+	mod := uint32(100000)
+	if runtime.GOOS == "windows" {
+		format = filepath.VolumeName(os.TempDir()) + `\hf-g%07d`
+		mod = 10000000
+	}
 	for i := 0; i < 100; i++ {
 		var b [4]byte
 		_, _ = rand.Read(b[:])
-		n := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) % 100000
-		root := fmt.Sprintf("/tmp/hf-g%05d", n)
+		n := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) % mod
+		root := fmt.Sprintf(format, n)
 		if len(root) != len(GoldenRoot) {
 			t.Fatalf("bad golden root length: %s", root)
 		}
@@ -50,7 +59,7 @@ func NewGoldenRun(t testing.TB) *GoldenRun {
 			return &GoldenRun{Root: root}
 		}
 	}
-	t.Fatal("cannot create a golden run folder under /tmp")
+	t.Fatalf("cannot create a golden run folder like %s", format)
 	return nil
 }
 
@@ -62,6 +71,9 @@ func (g *GoldenRun) BuildPreset(t testing.TB, preset string, now time.Time) stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tree.HasSymlinks() {
+		RequireSymlinks(t)
+	}
 	dir := filepath.Join(g.Root, preset)
 	_ = os.RemoveAll(dir)
 	if err := tree.Build(dir, now); err != nil {
@@ -70,9 +82,22 @@ func (g *GoldenRun) BuildPreset(t testing.TB, preset string, now time.Time) stri
 	return dir
 }
 
-// Normalize replaces the run folder by GoldenRoot in s.
+// Normalize replaces the run folder by GoldenRoot in s. On Windows the
+// paths below it are written with '\\' (or '\\\\' inside JSON strings):
+// they are put back in upstream's '/' form too.
 func (g *GoldenRun) Normalize(s string) string {
-	return strings.ReplaceAll(s, g.Root, GoldenRoot)
+	if !strings.Contains(g.Root, `\`) {
+		return strings.ReplaceAll(s, g.Root, GoldenRoot)
+	}
+	for _, sep := range []string{`\\`, `\`} { // JSON-escaped first
+		root := strings.ReplaceAll(g.Root, `\`, sep)
+		q := regexp.QuoteMeta(sep)
+		re := regexp.MustCompile(regexp.QuoteMeta(root) + `((?:` + q + `[^\\\s"'\x1b]+)*)`)
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			return GoldenRoot + strings.ReplaceAll(m[len(root):], sep, "/")
+		})
+	}
+	return s
 }
 
 // Golden reads golden/<version>/<preset>/<name> ("" when it does not exist).

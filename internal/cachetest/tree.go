@@ -113,6 +113,9 @@ func (t Tree) Build(root string, now time.Time) error {
 			if err := os.Symlink(e.Target, p); err != nil {
 				return fmt.Errorf("build tree: %w", err)
 			}
+			if fi, err := os.Lstat(p); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				return fmt.Errorf("build tree: %s: %w", e.Path, ErrNoSymlinks)
+			}
 		default:
 			return fmt.Errorf("build tree: %s: unknown kind %q", e.Path, e.Kind)
 		}

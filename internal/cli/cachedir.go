@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
@@ -82,23 +83,46 @@ func expandVars(ios *iostreams.IOStreams, p string) string {
 	})
 }
 
-// expandUser is Python's os.path.expanduser for "~" and "~/...": $HOME when
-// it is set (even empty), else the account's home folder.
+// expandUser is Python's os.path.expanduser for a leading "~" alone or
+// followed by a separator ("~/hub"; on Windows "~\hub" too, as ntpath
+// accepts both separators). Anything else ("~user", "x/~") is left as
+// written. The home folder is userHome's.
 func expandUser(ios *iostreams.IOStreams, p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") {
+	rest, ok := strings.CutPrefix(p, "~")
+	if !ok || (rest != "" && !os.IsPathSeparator(rest[0])) {
 		return p
 	}
-	home, ok := ios.LookupEnv("HOME")
+	home, ok := userHome(ios)
 	if !ok {
-		if h, err := os.UserHomeDir(); err == nil {
-			home = h
-		}
+		return p
+	}
+	if runtime.GOOS == "windows" {
+		return home + rest // ntpath: userhome + path[i:]
 	}
 	home = strings.TrimSuffix(home, "/")
-	if out := home + strings.TrimPrefix(p, "~"); out != "" {
+	if out := home + rest; out != "" {
 		return out
 	}
 	return "/"
+}
+
+// userHome is the home folder Python's expanduser uses: on Unix $HOME when
+// it is set (even empty), else the account's; on Windows %USERPROFILE%,
+// else %HOMEDRIVE%%HOMEPATH%, else (unlike ntpath, which then leaves the
+// path as written) the system's. ok is false when there is none.
+func userHome(ios *iostreams.IOStreams) (string, bool) {
+	if runtime.GOOS == "windows" {
+		if h := ios.Getenv("USERPROFILE"); h != "" {
+			return h, true
+		}
+		if drive, path := ios.Getenv("HOMEDRIVE"), ios.Getenv("HOMEPATH"); path != "" {
+			return drive + path, true
+		}
+	} else if h, ok := ios.LookupEnv("HOME"); ok {
+		return h, true
+	}
+	h, err := os.UserHomeDir()
+	return h, err == nil
 }
 
 // xetDir is where hf_xet keeps its cache (xet-core's xet_cache_root):

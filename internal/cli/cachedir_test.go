@@ -3,40 +3,69 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
+	"github.com/hfcache/hfcache/internal/cachetest"
 	"github.com/hfcache/hfcache/internal/iostreams"
 )
 
+// cacheDirCase: with env and --dir flag, cacheDir says want ("" for flag
+// made absolute).
+type cacheDirCase struct {
+	name string
+	flag string
+	env  map[string]string
+	want string
+}
+
 func TestCacheDirPrecedence(t *testing.T) {
 	home := t.TempDir()
-	tests := []struct {
-		name string
-		flag string
-		env  map[string]string
-		want string
-	}{
-		{"default", "", map[string]string{"HOME": home}, home + "/.cache/huggingface/hub"},
-		{"xdg", "", map[string]string{"HOME": home, "XDG_CACHE_HOME": "/x"}, "/x/huggingface/hub"},
-		{"hf home", "", map[string]string{"HOME": home, "XDG_CACHE_HOME": "/x", "HF_HOME": "~/hfh"}, home + "/hfh/hub"},
-		{"legacy var", "", map[string]string{"HOME": home, "HF_HOME": "/h", "HUGGINGFACE_HUB_CACHE": "/legacy"}, "/legacy"},
-		{"hf hub cache", "", map[string]string{"HOME": home, "HUGGINGFACE_HUB_CACHE": "/legacy", "HF_HUB_CACHE": "/new"}, "/new"},
-		{"flag wins", "~/flag", map[string]string{"HOME": home, "HF_HUB_CACHE": "/new"}, home + "/flag"},
-		{"relative flag is made absolute", "rel/dir", map[string]string{"HOME": home}, ""},
+	x, legacy, hubCache := filepath.Join(home, "x"), filepath.Join(home, "legacy"), filepath.Join(home, "new")
+	// homeEnv is the home folder where Python's expanduser looks for it.
+	homeEnv := func(more ...string) map[string]string {
+		env := map[string]string{"HOME": home, "USERPROFILE": home}
+		for i := 0; i+1 < len(more); i += 2 {
+			env[more[i]] = more[i+1]
+		}
+		return env
+	}
+	tests := []cacheDirCase{
+		{"default", "", homeEnv(), filepath.Join(home, ".cache", "huggingface", "hub")},
+		{"xdg", "", homeEnv("XDG_CACHE_HOME", x), filepath.Join(x, "huggingface", "hub")},
+		{"hf home", "", homeEnv("XDG_CACHE_HOME", x, "HF_HOME", "~/hfh"), filepath.Join(home, "hfh", "hub")},
+		{"legacy var", "", homeEnv("HF_HOME", x, "HUGGINGFACE_HUB_CACHE", legacy), legacy},
+		{"hf hub cache", "", homeEnv("HUGGINGFACE_HUB_CACHE", legacy, "HF_HUB_CACHE", hubCache), hubCache},
+		{"flag wins", "~/flag", homeEnv("HF_HUB_CACHE", hubCache), filepath.Join(home, "flag")},
+		{"tilde alone", "~", homeEnv(), home},
+		{"relative flag is made absolute", "rel/dir", homeEnv(), ""},
+		{"tilde of another user is a relative path", "~bob/hub", homeEnv(), ""},
 		// As upstream's constants.py: a variable set to "" is set.
-		{"empty HF_HUB_CACHE is the current folder", "", map[string]string{"HOME": home, "HF_HUB_CACHE": "", "HF_HOME": "/h"}, "."},
-		{"empty legacy variable is the current folder", "", map[string]string{"HOME": home, "HUGGINGFACE_HUB_CACHE": "", "HF_HOME": "/h"}, "."},
-		{"empty HF_HOME is ./hub", "", map[string]string{"HOME": home, "HF_HOME": ""}, "hub"},
-		{"empty XDG_CACHE_HOME is ./huggingface/hub", "", map[string]string{"HOME": home, "XDG_CACHE_HOME": ""}, "huggingface/hub"},
-		// ... and each goes through expanduser then expandvars.
-		{"$VAR in HF_HUB_CACHE", "", map[string]string{"HOME": home, "D": "/data", "HF_HUB_CACHE": "$D/hf/${D}"}, "/data/hf/data"},
-		{"$VAR in HF_HOME", "", map[string]string{"HOME": home, "D": "/data", "HF_HOME": "${D}/hfh"}, "/data/hfh/hub"},
-		{"$VAR in XDG_CACHE_HOME", "", map[string]string{"HOME": home, "D": "/data", "XDG_CACHE_HOME": "$D/c"}, "/data/c/huggingface/hub"},
-		{"$VAR in the legacy variable", "", map[string]string{"HOME": home, "D": "/data", "HUGGINGFACE_HUB_CACHE": "$D/l"}, "/data/l"},
-		{"unset $VAR stays as written", "", map[string]string{"HOME": home, "HF_HUB_CACHE": "/x/$NOPE/${NOPE2}/$"}, "/x/$NOPE/${NOPE2}/$"},
-		{"~ then $HOME", "", map[string]string{"HOME": home, "HF_HOME": "~/a/$HOME"}, home + "/a" + home + "/hub"},
-		{"the flag has no $VAR expansion", "/f/$D", map[string]string{"HOME": home, "D": "/data"}, "/f/$D"},
-		{"--dir '' (made . by the root command)", ".", map[string]string{"HOME": home, "HF_HUB_CACHE": "/new"}, "."},
+		{"empty HF_HUB_CACHE is the current folder", "", homeEnv("HF_HUB_CACHE", "", "HF_HOME", x), "."},
+		{"empty legacy variable is the current folder", "", homeEnv("HUGGINGFACE_HUB_CACHE", "", "HF_HOME", x), "."},
+		{"empty HF_HOME is ./hub", "", homeEnv("HF_HOME", ""), "hub"},
+		{"empty XDG_CACHE_HOME is ./huggingface/hub", "", homeEnv("XDG_CACHE_HOME", ""), filepath.Join("huggingface", "hub")},
+		{"--dir '' (made . by the root command)", ".", homeEnv("HF_HUB_CACHE", hubCache), "."},
+	}
+	if runtime.GOOS == "windows" {
+		// ntpath.expanduser: a backslash ends "~" too, and the home folder
+		// is %USERPROFILE% (else %HOMEDRIVE%%HOMEPATH%), not %HOME%.
+		tests = append(tests,
+			cacheDirCase{"backslash after tilde", `~\hub`, homeEnv(), filepath.Join(home, "hub")},
+			cacheDirCase{"HOMEDRIVE and HOMEPATH without USERPROFILE", `~\hub`, map[string]string{"HOME": `C:\elsewhere`, "HOMEDRIVE": filepath.VolumeName(home), "HOMEPATH": home[len(filepath.VolumeName(home)):]}, filepath.Join(home, "hub")})
+	} else {
+		tests = append(tests, cacheDirCase{"backslash is a file name character", `~\hub`, homeEnv(), ""})
+		// posixpath.expandvars after expanduser ($VAR and ${VAR}; ntpath's
+		// %VAR% is not implemented, so these are Unix-only).
+		tests = append(tests, []cacheDirCase{
+			{"$VAR in HF_HUB_CACHE", "", homeEnv("D", "/data", "HF_HUB_CACHE", "$D/hf/${D}"), "/data/hf/data"},
+			{"$VAR in HF_HOME", "", homeEnv("D", "/data", "HF_HOME", "${D}/hfh"), "/data/hfh/hub"},
+			{"$VAR in XDG_CACHE_HOME", "", homeEnv("D", "/data", "XDG_CACHE_HOME", "$D/c"), "/data/c/huggingface/hub"},
+			{"$VAR in the legacy variable", "", homeEnv("D", "/data", "HUGGINGFACE_HUB_CACHE", "$D/l"), "/data/l"},
+			{"unset $VAR stays as written", "", homeEnv("HF_HUB_CACHE", "/x/$NOPE/${NOPE2}/$"), "/x/$NOPE/${NOPE2}/$"},
+			{"~ then $HOME", "", homeEnv("HF_HOME", "~/a/$HOME"), home + "/a" + home + "/hub"},
+			{"the flag has no $VAR expansion", "/f/$D", homeEnv("D", "/data"), "/f/$D"},
+		}...)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,6 +92,7 @@ func TestCacheDirPrecedence(t *testing.T) {
 // TestCacheDirResolvesLinks: like Path.resolve(), a linked cache folder is
 // reported by its real path, and a missing tail is kept as written.
 func TestCacheDirResolvesLinks(t *testing.T) {
+	cachetest.RequireSymlinks(t)
 	root := t.TempDir()
 	real := filepath.Join(root, "real")
 	if err := os.Mkdir(real, 0o755); err != nil {

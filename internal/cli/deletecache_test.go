@@ -23,9 +23,7 @@ func smallPreset(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 	return dir
 }
 

@@ -20,9 +20,12 @@ import (
 // exits 0 for a missing cache directory, delete-cache exits 0 when the user
 // cancels.
 const (
-	ExitOK          = 0
-	ExitError       = 1
-	ExitUsage       = 2
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+	// ExitUnverified: verify found no problem but could check no file
+	// (a cache of plain copies without trees/<commit>.json listings).
+	ExitUnverified  = 3
 	ExitInterrupted = 130 // Ctrl-C / SIGINT (128+2)
 	ExitTerminated  = 143 // SIGTERM (128+15)
 )

@@ -220,7 +220,7 @@ func TestExitCodesDocumented(t *testing.T) {
 	t.Parallel()
 	want := map[int]string{
 		ExitOK: "success", ExitError: "error", ExitUsage: "usage error",
-		ExitInterrupted: "interrupted", ExitTerminated: "SIGTERM",
+		ExitUnverified: "nothing could be verified", ExitInterrupted: "interrupted", ExitTerminated: "SIGTERM",
 	}
 	row := regexp.MustCompile(`(?m)^\| *([0-9]+) *\|([^|]*)\|`)
 	for _, doc := range []string{"../../README.md", "../../docs/exit-codes.md"} {

@@ -18,9 +18,7 @@ func TestFlagCompletions(t *testing.T) {
 		tree.AddSnapshotFile(folder, "1111111111111111111111111111111111111111", "f", "b")
 		tree.AddRef(folder, "refs/pr/7", "1111111111111111111111111111111111111111")
 	}
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 	tests := []struct {
 		args []string
 		want []string

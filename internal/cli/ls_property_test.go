@@ -97,9 +97,7 @@ func buildGen(t *testing.T, repos []genRepo, now time.Time) string {
 			}
 		}
 	}
-	if err := tree.Build(root, now); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, now)
 	return root
 }
 

@@ -26,9 +26,7 @@ func smallCache(t *testing.T, repos ...string) string {
 		tree.AddSnapshotFile(folder, strings.Repeat("1", 40), "model.bin", blob)
 		tree.AddRef(folder, "main", strings.Repeat("1", 40))
 	}
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	return root
 }
 

@@ -19,9 +19,7 @@ func TestRunScanCache(t *testing.T) {
 	tree.AddSnapshotFile("models--org--m", "rev1", "f.bin", "b1")
 	tree.AddRef("models--org--m", "main", "rev1")
 	tree.Add(cachetest.Entry{Kind: cachetest.File, Path: "version.txt", Size: 1, NoTimes: true})
-	if err := tree.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, time.Now())
 
 	tests := []struct {
 		name      string

@@ -42,6 +42,11 @@ content and other blobs by their git blob sha1. When huggingface_hub 1.x saved
 the commit's file listing (trees/<commit>.json), its sizes and hashes are used
 too. Corrupt, truncated and missing files are listed and the exit code is 1.
 
+Files copied into the snapshot instead of linked to a blob (huggingface_hub
+does that on Windows without developer mode) have no known hash unless such a
+listing records it. When not a single file could be checked, verify says so
+and exits 3: no problem was found, but nothing was proven either.
+
 --revision takes a ref (main, refs/pr/1, a tag), a commit hash or a unique
 prefix of one; the default is main. --all verifies every revision of every
 repo in the cache, with a progress line on a terminal.`,
@@ -50,7 +55,10 @@ repo in the cache, with a progress line on a terminal.`,
   hfcache verify gpt2 --revision refs/pr/1
   hfcache verify my-org/my-dataset --repo-type dataset
   hfcache verify --all
-  hfcache verify --all --format json`,
+  hfcache verify --all --format json
+
+  # In a script: 0 verified, 1 problems found, 3 nothing could be checked
+  hfcache verify gpt2; echo $?`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -71,26 +79,14 @@ repo in the cache, with a progress line on a terminal.`,
 }
 
 func runVerify(opts *VerifyOptions) error {
-	ios := opts.IO
-	o, err := newModernOut(ios, "verify", "[OPTIONS] REPO_ID", opts.Format, false)
+	o, err := newModernOut(opts.IO, "verify", "[OPTIONS] REPO_ID", opts.Format, false)
 	if err != nil {
 		return err
 	}
-	switch opts.RepoType {
-	case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
-	default:
-		return o.usageError(fmt.Sprintf("Invalid value for '--type' / '--repo-type': '%s' is not one of 'model', 'dataset', 'space'.", opts.RepoType))
+	if err := checkVerifyArgs(o, opts); err != nil {
+		return err
 	}
-	if opts.All && opts.RepoID != "" {
-		return o.usageError("REPO_ID and --all are mutually exclusive.")
-	}
-	if !opts.All && opts.RepoID == "" {
-		return o.usageError("Missing argument 'REPO_ID'.")
-	}
-	if opts.All && opts.Revision != "" {
-		return o.usageError("--revision needs a REPO_ID, not --all.")
-	}
-	dir, err := cacheDir(ios, opts.Dir)
+	dir, err := cacheDir(opts.IO, opts.Dir)
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
@@ -100,43 +96,59 @@ func runVerify(opts *VerifyOptions) error {
 	if opts.All {
 		return verifyAll(o, dir)
 	}
-
-	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
-	if !isDir(repoPath) {
-		// The ids ls prints and rm accepts: model/gpt2, dataset/org/name.
-		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.RepoTypeSet) {
-			switch typ {
-			case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
-				if p := filepath.Join(dir, scan.FolderName(typ, id)); isDir(p) {
-					opts.RepoType, opts.RepoID, repoPath = typ, id, p
-				}
-			}
-		}
+	repo := verify.FindRepo(dir, opts.RepoType, opts.RepoID, opts.RepoTypeSet)
+	if repo.Path == "" {
+		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", repo.Type, repo.ID, dir))
 	}
-	if !isDir(repoPath) {
-		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", opts.RepoType, opts.RepoID, dir))
-	}
-	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
+	rev, err := verify.ResolveRevision(repo.Path, opts.Revision)
 	if err != nil {
-		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err), err)
+		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", repo.Type, repo.ID, err), err)
 	}
-	rep, err := verify.New().Revision(repoPath, rev)
+	rep, err := verify.New().Revision(repo.Path, rev)
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
+	return reportVerified(o, repo, rep)
+}
+
+// checkVerifyArgs rejects a bad command line (a usage error, printed).
+func checkVerifyArgs(o *modernOut, opts *VerifyOptions) error {
+	switch opts.RepoType {
+	case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
+	default:
+		return o.usageError(fmt.Sprintf("Invalid value for '--type' / '--repo-type': '%s' is not one of 'model', 'dataset', 'space'.", opts.RepoType))
+	}
+	switch {
+	case opts.All && opts.RepoID != "":
+		return o.usageError("REPO_ID and --all are mutually exclusive.")
+	case !opts.All && opts.RepoID == "":
+		return o.usageError("Missing argument 'REPO_ID'.")
+	case opts.All && opts.Revision != "":
+		return o.usageError("--revision needs a REPO_ID, not --all.")
+	}
+	return nil
+}
+
+// reportVerified prints the report of one revision and maps it to the
+// exit code.
+func reportVerified(o *modernOut, repo verify.Repo, rep *verify.Report) error {
 	if o.mode == render.FormatJSON {
-		fmt.Fprintln(ios.Out, pycompat.JSON(reportObject(rep)))
+		fmt.Fprintln(o.ios.Out, pycompat.JSON(reportObject(rep)))
 	}
 	if !rep.OK() {
 		printProblems(o, rep)
 		// As upstream: the error line, no traceback hint, exit 1.
-		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
+		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", repo.ID, repo.Type, rep.SnapshotPath, rep.Revision))
 		return &ExitCodeError{Code: ExitError}
+	}
+	if rep.Checked == 0 && rep.Unverifiable > 0 {
+		o.errorMsg(fmt.Sprintf("Nothing could be verified for %s '%s' (revision %s): %s", repo.Type, repo.ID, rep.Revision, unverifiedWhy(rep.Unverifiable)))
+		return &ExitCodeError{Code: ExitUnverified}
 	}
 	if o.mode != render.FormatJSON {
 		data := render.Object{
-			{Key: "repo_id", Value: opts.RepoID},
-			{Key: "repo_type", Value: opts.RepoType},
+			{Key: "repo_id", Value: repo.ID},
+			{Key: "repo_type", Value: repo.Type},
 			{Key: "revision", Value: rep.Revision},
 			{Key: "checked", Value: rep.Checked},
 		}
@@ -144,7 +156,7 @@ func runVerify(opts *VerifyOptions) error {
 			data = append(data, render.KV{Key: "unverifiable", Value: rep.Unverifiable})
 		}
 		data = append(data, render.KV{Key: "path", Value: rep.SnapshotPath})
-		o.result(fmt.Sprintf("Verified %d file(s) for %s '%s'. All checksums match.", rep.Checked, opts.RepoType, opts.RepoID), data)
+		o.result(fmt.Sprintf("Verified %d file(s) for %s '%s'. All checksums match.", rep.Checked, repo.Type, repo.ID), data)
 	}
 	return nil
 }
@@ -158,7 +170,7 @@ func verifyAll(o *modernOut, dir string) error {
 	v := verify.New()
 	progress := ios.ErrTTY && o.mode == render.FormatHuman
 	var reports []*verify.Report
-	checked, bad := 0, 0
+	checked, unverifiable, bad := 0, 0, 0
 	repos := map[string]bool{}
 	for i, t := range targets {
 		if progress {
@@ -176,6 +188,7 @@ func verifyAll(o *modernOut, dir string) error {
 		reports = append(reports, rep)
 		repos[t.RepoPath] = true
 		checked += rep.Checked
+		unverifiable += rep.Unverifiable
 		if !rep.OK() {
 			bad++
 		}
@@ -202,20 +215,31 @@ func verifyAll(o *modernOut, dir string) error {
 		o.errorMsg(fmt.Sprintf("Verification failed: %d problem(s) in %d of %d revision(s).", nProblems, bad, len(reports)))
 		return &ExitCodeError{Code: ExitError}
 	}
+	if checked == 0 && unverifiable > 0 {
+		o.errorMsg(fmt.Sprintf("Nothing could be verified in %d revision(s) of %d repo(s): %s", len(reports), len(repos), unverifiedWhy(unverifiable)))
+		return &ExitCodeError{Code: ExitUnverified}
+	}
 	if o.mode != render.FormatJSON {
-		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), render.Object{
+		data := render.Object{
 			{Key: "repos", Value: len(repos)},
 			{Key: "revisions", Value: len(reports)},
 			{Key: "checked", Value: checked},
-			{Key: "path", Value: dir},
-		})
+		}
+		if unverifiable > 0 {
+			data = append(data, render.KV{Key: "unverifiable", Value: unverifiable})
+		}
+		data = append(data, render.KV{Key: "path", Value: dir})
+		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), data)
 	}
 	return nil
 }
 
-func isDir(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.IsDir()
+// unverifiedWhy says why none of files files could be checked.
+func unverifiedWhy(files int) string {
+	return fmt.Sprintf("none of the %d file(s) has a known hash. They are plain copies, not links to blobs "+
+		"named by the hash of their content (huggingface_hub copies files where it cannot make symlinks, "+
+		"as on Windows without developer mode), and no trees/<commit>.json listing records their hashes. "+
+		"Nothing was found corrupt, but nothing was checked either.", files)
 }
 
 func short(h string) string {

@@ -313,6 +313,7 @@ func TestDeleteFilesRecheck(t *testing.T) {
 // A linked repo folder or snapshot folder is refused: nothing is removed
 // through a link.
 func TestDeleteFilesRefusesLinks(t *testing.T) {
+	needSymlinks(t)
 	dir := fileCache(t, false)
 	c := scanFiles(t, dir, true)
 	repo, rev := findRepoRev(t, c, ggufRepo, fileRev1)
@@ -352,6 +353,7 @@ func TestDeleteFilesRefusesLinks(t *testing.T) {
 
 // A scan without file lists cannot plan a file deletion.
 func TestPlanFilesNeedsFileLists(t *testing.T) {
+	needSymlinks(t)
 	dir := fileCache(t, false)
 	c, err := scan.Dir(dir, scan.Options{})
 	if err != nil {
@@ -363,6 +365,7 @@ func TestPlanFilesNeedsFileLists(t *testing.T) {
 }
 
 func TestFileFreed(t *testing.T) {
+	needSymlinks(t)
 	dir := fileCache(t, true)
 	c := scanFiles(t, dir, true)
 	uses := BlobUses(c)

@@ -220,6 +220,7 @@ func TestSharedStoreScan(t *testing.T) {
 // only the repo it was selected in; PlanRevisions (upstream's lookup by
 // hash) picks the first repo.
 func TestPlanSelectedSameHashTwoRepos(t *testing.T) {
+	needSymlinks(t)
 	dir := t.TempDir()
 	var tree cachetest.Tree
 	for _, r := range []string{"models--o--a", "models--o--b"} {

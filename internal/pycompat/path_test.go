@@ -1,13 +1,17 @@
-package pycompat
+package pycompat_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 func TestResolvePath(t *testing.T) {
+	cachetest.RequireSymlinks(t)
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -40,14 +44,14 @@ func TestResolvePath(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimPrefix(c.in, base), func(t *testing.T) {
-			got, err := ResolvePath(c.in)
+			got, err := pycompat.ResolvePath(c.in)
 			if err != nil || got != c.want {
 				t.Errorf("ResolvePath = %q %v, want %q", got, err, c.want)
 			}
 		})
 	}
 	wd, _ := os.Getwd()
-	if got, _ := ResolvePath("."); got != wd {
+	if got, _ := pycompat.ResolvePath("."); got != wd {
 		if real, _ := filepath.EvalSymlinks(wd); got != real {
 			t.Errorf("ResolvePath(.) = %q, want %q", got, wd)
 		}

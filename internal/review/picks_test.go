@@ -16,6 +16,7 @@ import (
 // outside any section falls back to the one repo holding the hash.
 func TestReviewPicksFork(t *testing.T) {
 	t.Parallel()
+	cachetest.RequireSymlinks(t)
 	dir := t.TempDir()
 	var tr cachetest.Tree
 	for _, f := range []string{"models--acme--m", "models--fork--m"} {

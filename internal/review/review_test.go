@@ -100,7 +100,7 @@ func sortTies(s string) string {
 // TestRenderReviewGolden: the review file equals upstream's
 // delete-cache.*.tmpfile.txt for every golden case.
 func TestRenderReviewGolden(t *testing.T) {
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	files, err := filepath.Glob(filepath.Join(cachetest.CompatDir(t), "golden", "0.21", "*", "delete-cache.*.tmpfile.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden tmpfile: %v", err)
@@ -139,6 +139,7 @@ func TestRenderReviewGolden(t *testing.T) {
 // TestRenderReviewPreselected: preselected revisions are written
 // uncommented and parse back, in file order.
 func TestRenderReviewPreselected(t *testing.T) {
+	cachetest.RequireSymlinks(t)
 	c := smallCache(t)
 	order := delete.ReviewOrder(c, delete.SortDefault)
 	var want []string
@@ -202,7 +203,7 @@ func FuzzParseReview(f *testing.F) {
 // line into the review file: the fresh file selects nothing, so another
 // repo's revision is never deleted without the user asking for it.
 func TestRenderReviewLineBreakInNames(t *testing.T) {
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	const victim = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 	const h1 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	var tr cachetest.Tree

@@ -31,23 +31,33 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() {}
 
-func (d dirHandle) list(buf []byte, fn func(cname []byte, kind byte) bool) error {
+// dirBuf is unused here: os.ReadDir has its own buffers.
+type dirBuf struct{}
+
+func (d dirHandle) list(_ *dirBuf, batch func(cnames [][]byte, kinds []byte), fn func(i int, cname []byte, kind byte) bool) error {
 	entries, err := os.ReadDir(d.path)
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		cname := append([]byte(e.Name()), 0)
-		kind := kindOther
+	cnames := make([][]byte, len(entries))
+	kinds := make([]byte, len(entries))
+	for i, e := range entries {
+		cnames[i] = append([]byte(e.Name()), 0)
+		kinds[i] = kindOther
 		switch t := e.Type(); {
 		case t.IsRegular():
-			kind = kindReg
+			kinds[i] = kindReg
 		case t.IsDir():
-			kind = kindDir
+			kinds[i] = kindDir
 		case t&fs.ModeSymlink != 0:
-			kind = kindLink
+			kinds[i] = kindLink
 		}
-		if !fn(cname, kind) {
+	}
+	if batch != nil && len(entries) > 0 {
+		batch(cnames, kinds)
+	}
+	for i, cname := range cnames {
+		if !fn(i, cname, kinds[i]) {
 			return nil
 		}
 	}

@@ -25,9 +25,7 @@ func TestHostileRefs(t *testing.T) {
 		tr.AddSnapshotFile(f, hash, "x", "b")
 		tr.AddRef(f, "main", hash)
 	}
-	if err := tr.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, dir, time.Now())
 	p := func(rel string) string { return filepath.Join(dir, rel) }
 	if err := syscall.Mkfifo(p("models--fifo/refs/evil"), 0o644); err != nil {
 		t.Fatal(err)

@@ -23,9 +23,7 @@ func findCache(t *testing.T) string {
 	tree.AddRepo("models--acme--broken")
 	tree.AddSnapshotFile("models--acme--broken", revC, "x.json", "gone")
 	tree = append(tree, file("not-a-repo/x", 1, 1, 1), file("version.txt", 1, 1, 1))
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	return root
 }
 

@@ -16,7 +16,8 @@ import (
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
 type Options struct {
 	// Workers bounds the number of folders (repos, then revisions) read at
-	// once; 0 means 4 x GOMAXPROCS.
+	// once; 0 means 32, or 4 x GOMAXPROCS when that is more (the reads
+	// block on I/O when the cache is not in memory, see defaultWorkers).
 	Workers int
 	// Files keeps each revision's file list (Revision.Files), sorted by
 	// name. Without it only the aggregates and the blob sets are kept.

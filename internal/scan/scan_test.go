@@ -46,7 +46,7 @@ type wantRepo struct {
 type scanCase struct {
 	name   string
 	build  func(t *testing.T, tree *cachetest.Tree)
-	post   func(t *testing.T, root string) // raw filesystem changes after the build
+	post   func(t *testing.T, root string, now time.Time) // raw filesystem changes after the build
 	modern bool
 	repos  []wantRepo
 	warns  []string // with {root} for the cache folder
@@ -154,7 +154,7 @@ func scanCases() []scanCase {
 		{
 			name:  "absolute link into blobs is the same blob",
 			build: func(t *testing.T, tree *cachetest.Tree) { basicRepo(tree) },
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
 				abs := filepath.Join(root, repoM, "blobs", "e2")
 				if err := os.Symlink(abs, filepath.Join(root, repoM, "snapshots", revA, "abs.bin")); err != nil {
 					t.Fatal(err)
@@ -184,13 +184,12 @@ func scanCases() []scanCase {
 		{
 			name:  "symlinked repo folder",
 			build: func(t *testing.T, tree *cachetest.Tree) {},
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
+				cachetest.RequireSymlinks(t)
 				var real cachetest.Tree
 				basicRepo(&real)
 				elsewhere := filepath.Join(filepath.Dir(root), "elsewhere")
-				if err := real.Build(elsewhere, time.Now()); err != nil {
-					t.Fatal(err)
-				}
+				real.MustBuild(t, elsewhere, now) // the times the case expects
 				if err := os.Symlink(filepath.Join(elsewhere, repoM), filepath.Join(root, repoM)); err != nil {
 					t.Fatal(err)
 				}
@@ -378,7 +377,7 @@ func scanCases() []scanCase {
 				tree.AddRepo("models--acme--dangling-nested")
 				tree.AddSnapshotFile("models--acme--dangling-nested", revA, "a/b/c.json", "gone")
 			},
-			post: func(t *testing.T, root string) {
+			post: func(t *testing.T, root string, now time.Time) {
 				p := filepath.Join(root, "models--acme--refs-file", "refs")
 				if err := os.RemoveAll(p); err != nil {
 					t.Fatal(err)
@@ -429,19 +428,22 @@ var scanModes = []struct {
 func TestDir(t *testing.T) {
 	for _, c := range scanCases() {
 		t.Run(c.name, func(t *testing.T) {
-			base := t.TempDir()
-			root := filepath.Join(base, "hub")
-			now := time.Now()
 			var tree cachetest.Tree
 			c.build(t, &tree)
-			if err := tree.Build(root, now); err != nil {
-				t.Fatal(err)
-			}
-			if c.post != nil {
-				c.post(t, root)
+			if tree.HasSymlinks() {
+				cachetest.RequireSymlinks(t)
 			}
 			for _, m := range scanModes {
 				t.Run(m.name, func(t *testing.T) {
+					// A fresh tree for each scan: reading a folder may
+					// update its access time (wine does, and so may a
+					// Windows volume with last-access updates on).
+					root := filepath.Join(t.TempDir(), "hub")
+					now := time.Now()
+					tree.MustBuild(t, root, now)
+					if c.post != nil {
+						c.post(t, root, now)
+					}
 					opts := m.opts
 					opts.Modern = c.modern
 					opts.Progress = &scan.Progress{}
@@ -465,7 +467,7 @@ func checkCache(t *testing.T, cache *scan.Cache, root string, now time.Time, opt
 	t.Helper()
 	var warns []string
 	for _, w := range cache.Warnings {
-		warns = append(warns, strings.ReplaceAll(w.Error(), root, "{root}"))
+		warns = append(warns, filepath.ToSlash(strings.ReplaceAll(w.Error(), root, "{root}")))
 		if !strings.HasPrefix(w.Path, root) {
 			t.Errorf("warning path %s not in the cache", w.Path)
 		}
@@ -611,9 +613,7 @@ func TestScanRepo(t *testing.T) {
 	basicRepo(&tree)
 	tree.AddRepo("models--acme--broken")
 	tree.AddSnapshotFile("models--acme--broken", revA, "x.json", "gone")
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	cases := []struct {
 		folder  string
 		wantErr string
@@ -673,6 +673,7 @@ func TestDirErrors(t *testing.T) {
 // TestWorkersAgree scans a generated cache with 1 and many workers: the
 // results, blob ids included, must be identical.
 func TestWorkersAgree(t *testing.T) {
+	cachetest.RequireSymlinks(t) // a generated cache has snapshot links
 	root := filepath.Join(t.TempDir(), "hub")
 	if _, err := cachetest.Generate(root, cachetest.Spec{Repos: 3, Revisions: 4, Files: 60, Seed: 3}, time.Now()); err != nil {
 		t.Fatal(err)
@@ -702,5 +703,94 @@ func TestWorkersAgree(t *testing.T) {
 		if got := dump(scan.Options{Files: true, Workers: w}); got != one {
 			t.Errorf("workers=%d differs from workers=1", w)
 		}
+	}
+}
+
+// TestPrefetchAgrees: a cache of one revision leaves the pool's other
+// places idle, so its large folders are read by several goroutines
+// (prefetch); the result must be the one of a single worker, with the odd
+// entries (a regular file, an absolute link, a link to a folder, links
+// to one blob, a link out of blobs/) still taking their own path, and a
+// broken link still making the repo a warning.
+func TestPrefetchAgrees(t *testing.T) {
+	tests := []struct {
+		name   string
+		broken bool
+	}{
+		{name: "valid"},
+		{name: "broken link", broken: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "hub")
+			if _, err := cachetest.Generate(root, cachetest.Spec{Repos: 1, Revisions: 1, Files: 600, Seed: 5}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			repos, _ := filepath.Glob(filepath.Join(root, "*--*"))
+			snaps, _ := filepath.Glob(filepath.Join(repos[0], "snapshots", "*"))
+			if len(repos) != 1 || len(snaps) != 1 {
+				t.Fatalf("generated %d repos, %d snapshots; want 1 and 1", len(repos), len(snaps))
+			}
+			snap := snaps[0]
+			blobs, _ := filepath.Glob(filepath.Join(repos[0], "blobs", "*"))
+			etag := filepath.Base(blobs[0])
+			odd := map[string]func(p string) error{
+				"plain.txt":    func(p string) error { return os.WriteFile(p, []byte("hello"), 0o644) },
+				"absolute.bin": func(p string) error { return os.Symlink(blobs[1], p) },
+				"folder-link":  func(p string) error { return os.Symlink("../../blobs", p) },
+				"same-1.bin":   func(p string) error { return os.Symlink("../../blobs/"+etag, p) },
+				"same-2.bin":   func(p string) error { return os.Symlink("../../blobs/"+etag, p) },
+				"outside.bin":  func(p string) error { return os.Symlink("../../refs/main", p) },
+			}
+			if tt.broken {
+				odd["broken.bin"] = func(p string) error { return os.Symlink("../../blobs/"+strings.Repeat("0", 64), p) }
+			}
+			for name, mk := range odd {
+				if err := mk(filepath.Join(snap, name)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dump := func(opts scan.Options) string {
+				c, err := scan.Dir(root, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b strings.Builder
+				for _, w := range c.Warnings {
+					fmt.Fprintf(&b, "warning %s\n", w.Msg)
+				}
+				for _, r := range c.Repos {
+					fmt.Fprintf(&b, "%s %d %d %s %s\n", r.Path, r.Size, r.NbFiles(), r.LastAccessed, r.LastModified)
+					for _, bl := range r.Blobs {
+						fmt.Fprintf(&b, " blob %s %d\n", bl.Path, bl.Size)
+					}
+					for _, rev := range r.Revisions {
+						fmt.Fprintf(&b, " rev %s %d %d %s %v\n", rev.Hash, rev.Size, rev.NbFiles, rev.LastModified, rev.BlobIDs)
+						for _, f := range rev.Files {
+							fmt.Fprintf(&b, "  %s %d\n", f.Name, f.Blob)
+						}
+					}
+				}
+				return b.String()
+			}
+			for _, mode := range []scan.Options{{Files: true}, {Summary: true}, {Modern: true}} {
+				one := mode
+				one.Workers = 1 // no idle place: no prefetch
+				want := dump(one)
+				if tt.broken != strings.Contains(want, "warning Blob missing (broken symlink)") {
+					t.Fatalf("unexpected reference result:\n%s", want)
+				}
+				if !tt.broken && !strings.Contains(want, "plain.txt") && mode.Files {
+					t.Fatalf("reference result lacks the odd entries:\n%s", want)
+				}
+				for _, workers := range []int{2, 16, 0} {
+					many := mode
+					many.Workers = workers
+					if got := dump(many); got != want {
+						t.Errorf("%+v: workers=%d differs from workers=1:\n--- got\n%s\n--- want\n%s", mode, workers, got, want)
+					}
+				}
+			}
+		})
 	}
 }

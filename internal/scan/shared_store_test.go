@@ -30,9 +30,7 @@ func TestSharedStoreHelpers(t *testing.T) {
 	}
 	// A link in blobs/ that is not into the store, and a regular file.
 	tree.Add(cachetest.Entry{Kind: cachetest.Symlink, Path: a + "/blobs/elsewhere", Target: "own"})
-	if err := tree.Build(root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, time.Now())
 	usedPath := filepath.Join(root, cachetest.SharedPayloadPath(used))
 
 	if !scan.IsSharedStore(root) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,7 +26,11 @@ import (
 //     refs/), and the list of snapshot folders.
 //  2. walk, one task per revision of every repo, by the same bounded pool:
 //     the snapshot folder is read with directory handles (openat, getdents,
-//     readlinkat and fstatat relative to the folder on Linux). A link whose
+//     readlinkat and fstatat relative to the folder on Linux), its entries
+//     in inode order. The pool is sized for I/O, not CPUs (defaultWorkers):
+//     on a cold cache every readlinkat and fstatat waits for the disk.
+//     When the pool has idle places (fewer revisions left than workers), a
+//     large folder's links are read by several goroutines (prefetch). A link whose
 //     target is exactly ../(../)*blobs/<etag> inside a real repo folder is
 //     the blob <repo>/blobs/<etag> without resolving anything: the target
 //     names it, one fstatat per distinct blob gives its stat. Everything
@@ -285,12 +290,25 @@ func (rv *revScan) addFile(b blobRef, prefix string, name []byte) {
 	}
 }
 
+// minIOWorkers is the least number of folders read at once, whatever the
+// number of CPUs. A cold scan is metadata reads (a link's target block, a
+// blob's inode) that block in the kernel, not CPU work: dozens in flight
+// cost a few idle threads and let a device or a network filesystem serve
+// them in parallel. docs/PERFORMANCE.md ("Cold cache") has the figures.
+const minIOWorkers = 32
+
+// defaultWorkers is the size of the pool when Options.Workers is 0: I/O
+// concurrency (minIOWorkers), or 4 per CPU on machines with more than 8.
+func defaultWorkers() int {
+	return max(minIOWorkers, 4*runtime.GOMAXPROCS(0))
+}
+
 // scanRepos scans repo folders with one bounded pool; the result has one
 // repoScan per path, with repo or err set.
 func scanRepos(paths, names []string, opts Options) []*repoScan {
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = 4 * runtime.GOMAXPROCS(0)
+		workers = defaultWorkers()
 	}
 	scans := make([]*repoScan, len(paths))
 	runPool(workers, len(paths), func(_ *walker, i int) {
@@ -317,12 +335,44 @@ func scanRepos(paths, names []string, opts Options) []*repoScan {
 	return scans
 }
 
+// spare counts the places of a pool that have no task: workers never
+// started (fewer tasks than workers) or done with the tasks. A walker
+// with a large folder borrows them to read the folder's links in parallel
+// (prefetch), so that one huge revision, or the last revisions of a scan,
+// still has reads in flight.
+type spare struct{ n atomic.Int64 }
+
+// take borrows up to most places; the caller gives them back.
+func (s *spare) take(most int) int {
+	if s == nil {
+		return 0
+	}
+	for {
+		c := s.n.Load()
+		if c <= 0 {
+			return 0
+		}
+		k := min(c, int64(most))
+		if s.n.CompareAndSwap(c, c-k) {
+			return int(k)
+		}
+	}
+}
+
+func (s *spare) give(k int) {
+	if s != nil && k > 0 {
+		s.n.Add(int64(k))
+	}
+}
+
 // runPool runs task(0..n-1) on at most workers goroutines, each with its
-// own walker.
+// own walker; the places without a task are lent to walkers (spare).
 func runPool(workers, n int, task func(w *walker, i int)) {
-	workers = min(workers, n)
-	if workers <= 1 {
-		w := &walker{}
+	started := min(workers, n)
+	sp := &spare{}
+	sp.n.Store(int64(max(workers-started, 0)))
+	if started <= 1 {
+		w := &walker{spare: sp}
 		for i := 0; i < n; i++ {
 			task(w, i)
 		}
@@ -331,15 +381,16 @@ func runPool(workers, n int, task func(w *walker, i int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for g := 0; g < workers; g++ {
+	for g := 0; g < started; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &walker{}
+			w := &walker{spare: sp}
 			defer w.closeBlobs()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
+					sp.give(1)
 					return
 				}
 				task(w, i)
@@ -571,9 +622,10 @@ func (rs *repoScan) collectIncomplete() {
 
 // walker is one worker's reusable buffers.
 type walker struct {
-	bufs [][]byte // directory buffers, one per depth
-	link []byte   // link target buffer
-	seen int64    // files not yet added to Progress
+	bufs  []*dirBuf // directory buffers, one per depth
+	spare *spare    // the pool's idle places, nil in a prefetch helper
+	link  []byte    // link target buffer
+	seen  int64     // files not yet added to Progress
 	// blobs is the open blobs/ folder of blobsOf: new blobs are stat'ed
 	// relative to it (one path component for the kernel to look up).
 	blobsOf *repoScan
@@ -598,9 +650,9 @@ func (w *walker) closeBlobs() {
 	w.blobsOf, w.blobsOK = nil, false
 }
 
-func (w *walker) dirBuf(depth int) []byte {
+func (w *walker) dirBuf(depth int) *dirBuf {
 	for len(w.bufs) <= depth {
-		w.bufs = append(w.bufs, make([]byte, 32<<10))
+		w.bufs = append(w.bufs, &dirBuf{})
 	}
 	return w.bufs[depth]
 }
@@ -623,6 +675,20 @@ func (w *walker) flush(p *Progress) {
 	}
 }
 
+// prefetchMin is the number of entries from which a folder's links are
+// read by several goroutines when the pool has idle places, and
+// prefetchMost the most helpers one folder gets.
+const (
+	prefetchMin  = 64
+	prefetchMost = 15
+)
+
+// prefetched is the blob of a link found by prefetch.
+type prefetched struct {
+	b  blobRef
+	ok bool
+}
+
 // walkDir visits every entry below d (recursing into real folders only,
 // as pathlib's "**" does) and records the blob of each non-folder.
 func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth int) *CorruptedError {
@@ -631,66 +697,24 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	if w.link == nil {
 		w.link = make([]byte, 4097)
 	}
-	err := d.list(w.dirBuf(depth), func(cname []byte, kind byte) bool {
-		name := cname[:len(cname)-1]
-		// OS helper files inside a revision are files of it, as for hf
-		// 1.28 (it skips them only in the cache root, snapshots/ and refs/).
-		var st fileStat
-		if kind == kindUnknown {
-			if d.lstat(cname, &st) != nil {
-				kind = kindOther // let the general path report it
-			} else {
-				kind = st.kind
-			}
+	var pre []prefetched
+	batch := func(cnames [][]byte, kinds []byte) {
+		pre = pre[:0]
+		if len(cnames) < prefetchMin || !rv.real || rs.blobsDir == "" {
+			return
 		}
-		switch kind {
-		case kindDir:
-			sub, err := d.openChild(cname)
-			p := dirPath + string(filepath.Separator) + string(name)
-			if err != nil {
-				cerr = unreadable(rs.repo.Path, "Snapshot folder", p, err)
-				return false
-			}
-			cerr = w.walkDir(rv, sub, p, prefix+string(name)+"/", depth+1)
-			sub.close()
-			return cerr == nil
-		case kindLink:
-			if rv.real && rs.blobsDir != "" {
-				if n, err := d.readlink(cname, w.link[:len(w.link)-1]); err == nil {
-					if etag, ok := blobTarget(w.link[:n], depth); ok {
-						k := etagKey(etag)
-						b, found := rs.lookup(&k)
-						if !found {
-							w.link[n] = 0
-							bd, at := d, w.link[:n+1]
-							if h, ok := w.blobsHandle(rs); ok {
-								bd, at = h, w.link[n-len(etag):n+1]
-							}
-							if bd.lstat(at, &st) == nil && st.kind == kindReg {
-								b, found = rs.add(&k, &st), true
-							}
-						}
-						if found {
-							rv.addFile(b, prefix, name)
-							w.seen++
-							return true
-						}
-					}
-				}
-			}
-		case kindReg:
-			if rv.real && (st.kind == kindReg || d.lstat(cname, &st) == nil && st.kind == kindReg) {
-				k := blobKey{name: []byte(dirPath + string(filepath.Separator) + string(name))}
-				b, found := rs.lookup(&k)
-				if !found {
-					b = rs.add(&k, &st)
-				}
-				rv.addFile(b, prefix, name)
-				w.seen++
-				return true
-			}
+		if k := w.spare.take(prefetchMost); k > 0 {
+			pre = w.prefetch(rv, d, depth, cnames, kinds, k+1, pre)
+			w.spare.give(k)
 		}
-		cerr = w.general(rv, dirPath+string(filepath.Separator)+string(name), prefix, name)
+	}
+	err := d.list(w.dirBuf(depth), batch, func(i int, cname []byte, kind byte) bool {
+		if i < len(pre) && pre[i].ok {
+			rv.addFile(pre[i].b, prefix, cname[:len(cname)-1])
+			w.seen++
+			return true
+		}
+		cerr = w.visit(rv, d, dirPath, prefix, depth, cname, kind)
 		return cerr == nil
 	})
 	w.flush(rs.opts.Progress)
@@ -698,6 +722,114 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 		cerr = unreadable(rs.repo.Path, "Snapshot folder", dirPath, err)
 	}
 	return cerr
+}
+
+// prefetch resolves the links of a batch that point into blobs/ (the
+// common path of visit) with parts goroutines, this one included, each
+// taking every parts-th entry so that all of them move forward through
+// the inode order together. Only the blob index is shared (under its
+// mutex); what does not resolve this way is left to visit, in order.
+func (w *walker) prefetch(rv *revScan, d dirHandle, depth int, cnames [][]byte, kinds []byte, parts int, pre []prefetched) []prefetched {
+	pre = slices.Grow(pre[:0], len(cnames))[:len(cnames)]
+	clear(pre)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := &walker{link: make([]byte, 4097)}
+			defer h.closeBlobs()
+			h.prefetchPart(rv, d, depth, cnames, kinds, p, parts, pre)
+		}()
+	}
+	w.prefetchPart(rv, d, depth, cnames, kinds, 0, parts, pre)
+	wg.Wait()
+	return pre
+}
+
+func (w *walker) prefetchPart(rv *revScan, d dirHandle, depth int, cnames [][]byte, kinds []byte, first, step int, pre []prefetched) {
+	for i := first; i < len(cnames); i += step {
+		if kinds[i] != kindLink {
+			continue
+		}
+		pre[i].b, pre[i].ok = w.blobLink(rv, d, depth, cnames[i])
+	}
+}
+
+// blobLink is the common path for a link: a target ../(../)*blobs/<etag>
+// naming a regular file of the repo's blobs/ folder.
+func (w *walker) blobLink(rv *revScan, d dirHandle, depth int, cname []byte) (blobRef, bool) {
+	rs := rv.rs
+	if !rv.real || rs.blobsDir == "" {
+		return blobRef{}, false
+	}
+	n, err := d.readlink(cname, w.link[:len(w.link)-1])
+	if err != nil {
+		return blobRef{}, false
+	}
+	etag, ok := blobTarget(w.link[:n], depth, backslashSeparates)
+	if !ok {
+		return blobRef{}, false
+	}
+	k := etagKey(etag)
+	if b, found := rs.lookup(&k); found {
+		return b, true
+	}
+	w.link[n] = 0
+	bd, at := d, w.link[:n+1]
+	if h, ok := w.blobsHandle(rs); ok {
+		bd, at = h, w.link[n-len(etag):n+1]
+	}
+	var st fileStat
+	if bd.lstat(at, &st) == nil && st.kind == kindReg {
+		return rs.add(&k, &st), true
+	}
+	return blobRef{}, false
+}
+
+// visit records one entry of the folder d.
+func (w *walker) visit(rv *revScan, d dirHandle, dirPath, prefix string, depth int, cname []byte, kind byte) *CorruptedError {
+	rs := rv.rs
+	name := cname[:len(cname)-1]
+	// OS helper files inside a revision are files of it, as for hf 1.28 (it
+	// skips them only in the cache root, snapshots/ and refs/).
+	var st fileStat
+	if kind == kindUnknown {
+		if d.lstat(cname, &st) != nil {
+			kind = kindOther // let the general path report it
+		} else {
+			kind = st.kind
+		}
+	}
+	switch kind {
+	case kindDir:
+		sub, err := d.openChild(cname)
+		p := dirPath + string(filepath.Separator) + string(name)
+		if err != nil {
+			return unreadable(rs.repo.Path, "Snapshot folder", p, err)
+		}
+		cerr := w.walkDir(rv, sub, p, prefix+string(name)+"/", depth+1)
+		sub.close()
+		return cerr
+	case kindLink:
+		if b, ok := w.blobLink(rv, d, depth, cname); ok {
+			rv.addFile(b, prefix, name)
+			w.seen++
+			return nil
+		}
+	case kindReg:
+		if rv.real && (st.kind == kindReg || d.lstat(cname, &st) == nil && st.kind == kindReg) {
+			k := blobKey{name: []byte(dirPath + string(filepath.Separator) + string(name))}
+			b, found := rs.lookup(&k)
+			if !found {
+				b = rs.add(&k, &st)
+			}
+			rv.addFile(b, prefix, name)
+			w.seen++
+			return nil
+		}
+	}
+	return w.general(rv, dirPath+string(filepath.Separator)+string(name), prefix, name)
 }
 
 // general records the entry p by resolving it fully, as upstream's
@@ -742,20 +874,27 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 
 // blobTarget returns <etag> when target is ../(../)*blobs/<etag> with
 // depth+2 "../", i.e. <repo>/blobs/<etag> seen from a folder at depth
-// below snapshots/<rev>.
-func blobTarget(target []byte, depth int) ([]byte, bool) {
+// below snapshots/<rev>. With backslash (Windows), `\` separates too:
+// huggingface_hub computes its links with os.path.relpath, which writes
+// ..\..\blobs\<etag> there, and Go's os.Symlink writes `\` as well.
+func blobTarget(target []byte, depth int, backslash bool) ([]byte, bool) {
+	isSep := func(c byte) bool { return c == '/' || (backslash && c == '\\') }
 	for i := 0; i < depth+2; i++ {
-		if !bytes.HasPrefix(target, []byte("../")) {
+		if len(target) < 3 || target[0] != '.' || target[1] != '.' || !isSep(target[2]) {
 			return nil, false
 		}
 		target = target[3:]
 	}
-	if !bytes.HasPrefix(target, []byte("blobs/")) {
+	if len(target) < 6 || string(target[:5]) != "blobs" || !isSep(target[5]) {
 		return nil, false
 	}
 	etag := target[len("blobs/"):]
-	if len(etag) == 0 || bytes.IndexByte(etag, '/') >= 0 || bytes.Equal(etag, []byte(".")) || bytes.Equal(etag, []byte("..")) {
+	if len(etag) == 0 || bytes.IndexByte(etag, '/') >= 0 || (backslash && bytes.IndexByte(etag, '\\') >= 0) ||
+		bytes.Equal(etag, []byte(".")) || bytes.Equal(etag, []byte("..")) {
 		return nil, false
 	}
 	return etag, true
 }
+
+// backslashSeparates says whether `\` separates path elements here.
+const backslashSeparates = os.PathSeparator == '\\'

@@ -28,9 +28,7 @@ func presetCache(t testing.TB, preset string) (*scan.Cache, time.Time) {
 	}
 	now := time.Now().Truncate(time.Second)
 	dir := filepath.Join(t.TempDir(), preset)
-	if err := tree.Build(dir, now); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, dir, now)
 	c, err := scan.Dir(dir, scan.Options{Files: true})
 	if err != nil {
 		t.Fatal(err)

@@ -26,9 +26,7 @@ func TestPicksKeepTheTickedRepo(t *testing.T) {
 		tree.AddSnapshotFile(folder, "2222222222222222222222222222222222222222", "x", "c")
 	}
 	now := time.Now()
-	if err := tree.Build(root, now); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, root, now)
 	c, err := scan.Dir(root, scan.Options{})
 	if err != nil {
 		t.Fatal(err)

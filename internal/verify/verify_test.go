@@ -38,6 +38,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, withTree bool) *fixture {
 	t.Helper()
+	cachetest.RequireSymlinks(t) // snapshot files link to blobs/
 	f := &fixture{root: t.TempDir()}
 	f.lfs = []byte(strings.Repeat("weights!", 4096))
 	f.cfg = []byte(`{"hidden_size": 8}` + "\n")
@@ -52,9 +53,7 @@ func newFixture(t *testing.T, withTree bool) *fixture {
 	tree.AddSnapshotFile(folder, commit, "config.json", f.cfgBlob)
 	tree.AddSnapshotFile(folder, commit, "docs/README.md", f.readmeBlob)
 	tree.AddRef(folder, "main", commit)
-	if err := tree.Build(f.root, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tree.MustBuild(t, f.root, time.Now())
 	if withTree {
 		doc := fmt.Sprintf(`{"format_version": 1, "files": {
  "config.json": {"size": %d, "blob_id": %q},
