@@ -8,9 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
-
-	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // Options tune a scan. The zero value scans like huggingface_hub 0.21.
@@ -134,78 +131,4 @@ func ParseFolderName(name string) (repoType, repoID string, ok bool) {
 		return repoType, repoID, true
 	}
 	return repoType, repoID, false
-}
-
-func corrupted(path, format string, args ...any) *CorruptedError {
-	return &CorruptedError{Path: path, Msg: fmt.Sprintf(format, args...)}
-}
-
-// unreadable is the problem "what cannot be read: p (reason)", e.g.
-// "Snapshot folder cannot be read: /c/models--x/snapshots/abc (permission
-// denied)"; err stays reachable with errors.Is. These are hfcache's own
-// messages: upstream stops with a traceback there.
-func unreadable(repoPath, what, p string, err error) *CorruptedError {
-	reason := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		reason = pe.Err.Error()
-	}
-	ce := &CorruptedError{Path: repoPath, Msg: fmt.Sprintf("%s cannot be read: %s (%s)", what, p, reason)}
-	if cannotRead(err) {
-		ce.Err = err // there but not readable; not merely missing
-	}
-	return ce
-}
-
-// cannotRead reports whether err is about access rather than absence (a
-// folder without read or search permission, an I/O error).
-func cannotRead(err error) bool {
-	return err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
-}
-
-// maxRefSize bounds what is read of a ref file: the downloader writes 40
-// bytes.
-const maxRefSize = 1 << 16
-
-// readRefs reads every file below refs/ (recursively, not through linked
-// folders) into refsByHash, keyed by the file's content read as Python's
-// text mode does (universal newlines, nothing stripped).
-func readRefs(repoPath, dir, prefix string, refsByHash map[string][]string, skipJunk bool) *CorruptedError {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return unreadable(repoPath, "Refs directory", dir, err)
-	}
-	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		name := prefix + e.Name()
-		st, err := os.Stat(p)
-		if err == nil && st.IsDir() {
-			if e.Type()&fs.ModeSymlink == 0 {
-				if cerr := readRefs(repoPath, p, name+"/", refsByHash, skipJunk); cerr != nil {
-					return cerr
-				}
-			}
-			continue
-		}
-		if skipJunk && junkNames[e.Name()] {
-			// hf 1.x skips OS helper files (Finder's .DS_Store, Explorer's
-			// Thumbs.db and desktop.ini) at any depth of refs/.
-			continue
-		}
-		// Read only what a ref can be: a FIFO would block the scan and a
-		// huge (sparse) file exhaust memory. Upstream reads anything.
-		if err == nil && !st.Mode().IsRegular() {
-			return corrupted(repoPath, "Ref is not a regular file: %s", p)
-		}
-		if err == nil && st.Size() > maxRefSize {
-			return corrupted(repoPath, "Ref is too large to hold a revision hash (%d bytes): %s", st.Size(), p)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return unreadable(repoPath, "Ref", p, err)
-		}
-		hash := pycompat.UniversalNewlines(string(data))
-		refsByHash[hash] = append(refsByHash[hash], name)
-	}
-	return nil
 }
