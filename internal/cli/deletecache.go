@@ -155,18 +155,15 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || review.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Picks) == 0 && len(sel.Files) == 0 || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
 	if len(sel.Files) > 0 {
 		return d.deleteWithFiles(sel)
 	}
-	if len(sel.Picks) > 0 {
-		fmt.Fprintln(ios.Out, "Start deletion.")
-		return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
-	}
-	return d.deleteHashes(sel.Hashes)
+	fmt.Fprintln(ios.Out, "Start deletion.")
+	return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
 }
 
 func (d *deleteSession) runReviewFile(sortKey string) error {
@@ -343,15 +340,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// deleteHashes plans and executes the deletion and reports it.
-func (d *deleteSession) deleteHashes(hashes []string) error {
-	ios := d.ios
-	plan := d.plan(hashes)
-	fmt.Fprintln(ios.Out, "Start deletion.")
-	res := executeWithProgress(ios, plan, repoSizes(d.cache), nil)
-	return reportDeletion(ios, res)
 }
 
 // reportDeletion prints the outcome of an execution and turns an

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,23 +58,21 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 	const glue1 = "f021ae41c879fcabcf823648ec685e3fead91fe7"
 	const t5base = "23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9"
 	cases := []struct {
-		name    string
-		sel     TUISelection
-		err     error
-		wantOut string
-		wantErr error
-		gone    string
+		name      string
+		hashes    []string // picked, each under the repo that holds it
+		confirmed bool
+		err       error
+		wantOut   string
+		wantErr   error
+		gone      string
 	}{
 		{
-			"confirmed",
-			TUISelection{Hashes: []string{glue1, t5base}, Confirmed: true},
-			nil,
+			"confirmed", []string{glue1, t5base}, true, nil,
 			"Start deletion.\nDone. Deleted 1 repo(s) and 1 revision(s) for a total of 28.7K.\n", nil, "models--t5-base",
 		},
-		{"declined", TUISelection{Hashes: []string{glue1}, Confirmed: false}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"nothing", TUISelection{Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"none of the following", TUISelection{Hashes: []string{"CANCEL_DELETION", glue1}, Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"ctrl+c at confirm", TUISelection{}, ErrInterrupted, "", ErrInterrupted, ""},
+		{"declined", []string{glue1}, false, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
+		{"nothing (or None of the following)", nil, true, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
+		{"ctrl+c at confirm", nil, false, ErrInterrupted, "", ErrInterrupted, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,7 +84,7 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 				if len(cache.Repos) != 6 {
 					t.Errorf("TUI got %d repos", len(cache.Repos))
 				}
-				return c.sel, c.err
+				return TUISelection{Picks: picksOf(cache, c.hashes...), Confirmed: c.confirmed}, c.err
 			}
 			ios, _, out, _ := iostreams.Test()
 			ios.InTTY, ios.OutTTY = true, true
@@ -299,4 +298,22 @@ func TestDeleteCacheDirIsSymlink(t *testing.T) {
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
 		t.Error("link to the cache changed")
 	}
+}
+
+// picksOf picks the revisions of cache with the given hashes, each under
+// the repo that holds it, as the checklist does.
+func picksOf(cache *scan.Cache, hashes ...string) []scan.Selection {
+	var picks []scan.Selection
+	for _, r := range cache.Repos {
+		s := scan.Selection{Repo: r}
+		for _, rev := range r.Revisions {
+			if slices.Contains(hashes, rev.Hash) {
+				s.Revisions = append(s.Revisions, rev)
+			}
+		}
+		if len(s.Revisions) > 0 {
+			picks = append(picks, s)
+		}
+	}
+	return picks
 }
