@@ -67,7 +67,9 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 		gone      string
 	}{
 		{
-			"confirmed", []string{glue1, t5base}, true, nil,
+			"confirmed",
+			[]string{glue1, t5base},
+			true, nil,
 			"Start deletion.\nDone. Deleted 1 repo(s) and 1 revision(s) for a total of 28.7K.\n", nil, "models--t5-base",
 		},
 		{"declined", []string{glue1}, false, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
