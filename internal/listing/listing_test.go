@@ -56,9 +56,7 @@ func buildCache(t *testing.T) *scan.Cache {
 	tr.AddRef("models--acme--a", "main", revA)
 
 	dir := t.TempDir()
-	if err := tr.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, dir, time.Now())
 	c, err := scan.Dir(dir, scan.Options{Modern: true})
 	if err != nil {
 		t.Fatal(err)

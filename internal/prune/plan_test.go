@@ -49,9 +49,7 @@ func pruneCache(t *testing.T) string {
 		cachetest.Entry{Kind: cachetest.File, Path: ".locks/" + folder + "/b1.lock", Content: []byte{}, NoTimes: true},
 	)
 	dir := t.TempDir()
-	if err := tr.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, dir, time.Now())
 	return dir
 }
 

@@ -43,9 +43,7 @@ func targetCache(t *testing.T) *scan.Cache {
 		tr.AddRef(r.folder, "main", r.revs[0])
 	}
 	dir := t.TempDir()
-	if err := tr.Build(dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	tr.MustBuild(t, dir, time.Now())
 	c, err := scan.Dir(dir, scan.Options{Modern: true, Files: true})
 	if err != nil {
 		t.Fatal(err)
