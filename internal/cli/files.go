@@ -37,7 +37,7 @@ func parseFileURI(uri string) (fileURI, bool, error) {
 		typ = strings.TrimSuffix(segs[0], "s")
 		segs = segs[1:]
 	case "buckets", "kernels":
-		return fileURI{}, false, upstreamErrorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+		return fileURI{}, false, upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
 	}
 	if len(segs) <= 2 {
 		return fileURI{}, false, nil
