@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,35 +13,13 @@ import (
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
-// diskBytes adds up the sizes of the regular files under dir.
-func diskBytes(t *testing.T, dir string) int64 {
-	t.Helper()
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			n += info.Size()
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestDeleteSevenOfEightQuantisations is the GGUF case of the file view:
 // a repo holding eight multi-gigabyte quantisations (sparse files), the
 // user keeps one and deletes seven by glob. The eighth and every other
 // revision still resolve, both scanners' rules see no warning, and the
 // freed figure is exactly the bytes that left the disk.
 func TestDeleteSevenOfEightQuantisations(t *testing.T) {
+	cachetest.RequireSymlinks(t) // the snapshot files link to blobs/
 	dir := filepath.Join(t.TempDir(), "hub")
 	const repo = "models--TheBloke--Llama-2-7B-GGUF"
 	main := strings.Repeat("a", 40)
@@ -71,7 +48,7 @@ func TestDeleteSevenOfEightQuantisations(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	before := diskBytes(t, dir)
+	before := cachetest.DiskBytes(t, dir)
 	r := runBinary(t, []string{"HF_HUB_CACHE=" + dir}, "", "rm", "model/TheBloke/Llama-2-7B-GGUF",
 		"--revision", "main", "--include", "*.gguf", "--exclude", "*Q8_0*", "-y", "--json")
 	if r.code != 0 {
@@ -84,7 +61,7 @@ func TestDeleteSevenOfEightQuantisations(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("%v: %q", err, r.stdout)
 	}
-	removed := before - diskBytes(t, dir)
+	removed := before - cachetest.DiskBytes(t, dir)
 	// Q4_K_M's blob stays (refs/pr/1 uses it): six blobs go.
 	var want int64
 	for i := range quants[:7] {

@@ -9,11 +9,13 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -174,4 +176,28 @@ func (t Tree) WriteTSV(w io.Writer) error {
 		fmt.Fprintf(bw, "%c\t%s\t%d\t%s\t%s\t%s\t%s\n", e.Kind, e.Path, e.Size, e.Target, at, mt, content)
 	}
 	return bw.Flush()
+}
+
+// DiskBytes adds up the sizes of the regular files under dir (what a
+// deletion frees is the drop in this figure).
+func DiskBytes(t testing.TB, dir string) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

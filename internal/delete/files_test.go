@@ -3,7 +3,6 @@ package delete
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -73,29 +72,6 @@ func fileCache(t *testing.T, crossRepo bool) string {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-// diskBytes adds up the sizes of the regular files under dir.
-func diskBytes(t *testing.T, dir string) int64 {
-	t.Helper()
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			n += info.Size()
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // snapshotFiles lists "repo folder:hash/name" for every file of every
@@ -232,7 +208,7 @@ func TestDeleteFiles(t *testing.T) {
 			if plan.ExpectedFreedSize != tt.freed || plan.NbFiles() != tt.files {
 				t.Fatalf("plan frees %d in %d files, want %d in %d", plan.ExpectedFreedSize, plan.NbFiles(), tt.freed, tt.files)
 			}
-			diskBefore := diskBytes(t, dir)
+			diskBefore := cachetest.DiskBytes(t, dir)
 			var removedFiles int
 			res := ExecuteFiles(plan, ExecOptions{OnRemove: func(kind Kind, _ string) {
 				if kind == KindFile {
@@ -245,7 +221,7 @@ func TestDeleteFiles(t *testing.T) {
 			if res.FreedSize != tt.freed || removedFiles != tt.files {
 				t.Errorf("freed %d in %d files, want %d in %d", res.FreedSize, removedFiles, tt.freed, tt.files)
 			}
-			if got := diskBefore - diskBytes(t, dir); got != res.FreedSize {
+			if got := diskBefore - cachetest.DiskBytes(t, dir); got != res.FreedSize {
 				t.Errorf("bytes removed from disk %d, reported freed %d", got, res.FreedSize)
 			}
 			// The cache stays valid for both rule sets, every other

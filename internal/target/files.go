@@ -30,7 +30,7 @@ func ParseFileURI(uri string) (FileURI, bool, error) {
 		typ = strings.TrimSuffix(segs[0], "s")
 		segs = segs[1:]
 	case "buckets", "kernels":
-		return FileURI{}, false, upstreamErrorf("Only repository hf:// URIs are supported by `hf cache rm`.")
+		return FileURI{}, false, upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
 	}
 	if len(segs) <= 2 {
 		return FileURI{}, false, nil
