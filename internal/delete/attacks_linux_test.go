@@ -128,7 +128,7 @@ func TestAttackTrashSwap(t *testing.T) {
 	t.Parallel()
 	t.Run("recover", func(t *testing.T) {
 		dir, _ := repoTree(t)
-		trash := filepath.Join(dir, ".locks", trashDir)
+		trash := filepath.Join(dir, ".locks", trashName())
 		var names []string
 		for i := 0; i < 20; i++ {
 			names = append(names, filepath.Join(fmt.Sprintf("b-%02d", i), "file"))
@@ -207,7 +207,7 @@ func trashSwapRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	locks := filepath.Join(dir, ".locks")
-	trash := filepath.Join(locks, trashDir)
+	trash := filepath.Join(locks, trashName())
 	if err := os.MkdirAll(trash, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestAttackPlantedJournal(t *testing.T) {
 			if len(planted) < 3 || !exists(planted[0]) {
 				t.Fatalf("preset has no ref main in %s", victim.Path)
 			}
-			trash := filepath.Join(dir, ".locks", trashDir)
+			trash := filepath.Join(dir, ".locks", trashName())
 			if err := os.MkdirAll(trash, 0o700); err != nil {
 				t.Fatal(err)
 			}
