@@ -75,6 +75,12 @@ func TestTrashPerAccount(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, want) || strings.Contains(r.stdout, "interrupted deletion .locks") {
 		t.Errorf("prune --dry-run as the other account: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// Another account's trash it cannot read does not stop the search
+	// for stale locks either.
+	r = run(env, "prune", "--locks", "--dry-run")
+	if r.code != 0 {
+		t.Errorf("prune --locks --dry-run as the other account: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	// A partial deletion needs a trash: the account's own.
 	r = run(env, "rm", r2, "-y")
 	if r.code != 0 || strings.Contains(r.stderr, "Couldn't") {
