@@ -19,8 +19,84 @@ import (
 // other revision stay, the cache scans without a warning.
 func TestDeleteFilesPortable(t *testing.T) {
 	t.Parallel()
-	const f = "models--org--win"
-	w1, w2 := strings.Repeat("d", 40), strings.Repeat("e", 40)
+	dir := winFilesCache(t)
+	c := scanFiles(t, dir, true)
+	repo, rev := findRepoRev(t, c, winFilesRepo, winW1)
+	plan, err := PlanFiles(c, []FileSelection{{Repo: repo, Revision: rev, Names: []string{"plain.bin"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := ExecuteFiles(plan, ExecOptions{})
+	if !res.OK() || res.Removed != 1 || res.FreedSize != 8 || plan.ExpectedFreedSize != 8 {
+		t.Fatalf("planned %d; result %+v", plan.ExpectedFreedSize, res)
+	}
+	snap := filepath.Join(dir, winFilesRepo, "snapshots")
+	if exists(filepath.Join(snap, winW1, "plain.bin")) || !exists(filepath.Join(snap, winW1, "sub", "keep.bin")) || !exists(filepath.Join(snap, winW2, "plain.bin")) {
+		t.Fatalf("wrong files left: %v", listing(t, snap))
+	}
+	if w := warningMsgs(scanFiles(t, dir, true)); len(w) != 0 {
+		t.Fatalf("warnings: %v", w)
+	}
+}
+
+// TestConcurrentFileExecutorsPortable: two runs deleting the same files
+// at once both succeed: the second waits for the repo's download locks
+// the first holds for a moment, then finds the files gone (not a
+// failure); the bytes freed are counted once.
+func TestConcurrentFileExecutorsPortable(t *testing.T) {
+	t.Parallel()
+	for round := 0; round < 5; round++ {
+		dir := winFilesCache(t)
+		lockDir := filepath.Join(dir, ".locks", winFilesRepo)
+		if err := os.MkdirAll(lockDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(lockDir, "plain.lock"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := scanFiles(t, dir, true)
+		repo, rev := findRepoRev(t, c, winFilesRepo, winW1)
+		sel := []FileSelection{{Repo: repo, Revision: rev, Names: []string{"plain.bin", "sub/keep.bin"}}}
+		done := make(chan *Result, 2)
+		for i := 0; i < 2; i++ {
+			plan, err := PlanFiles(c, sel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- ExecuteFiles(plan, ExecOptions{}) }()
+		}
+		var freed int64
+		for i := 0; i < 2; i++ {
+			res := <-done
+			if !res.OK() || len(res.Locked) > 0 {
+				t.Fatalf("round %d: failures %v, locked %v", round, res.Failures, res.Locked)
+			}
+			freed += res.FreedSize
+		}
+		if freed != 12 {
+			t.Fatalf("round %d: freed %d in all, want 12", round, freed)
+		}
+		snap := filepath.Join(dir, winFilesRepo, "snapshots")
+		if exists(filepath.Join(snap, winW1, "plain.bin")) || exists(filepath.Join(snap, winW1, "sub", "keep.bin")) || !exists(filepath.Join(snap, winW2, "plain.bin")) {
+			t.Fatalf("round %d: wrong files left: %v", round, listing(t, snap))
+		}
+	}
+}
+
+// The Windows-style cache of the file tests above: models--org--win,
+// revision winW1 (main) holding plain.bin ("windows!") and sub/keep.bin
+// ("kept"), winW2 (dev) holding plain.bin, all plain files.
+const winFilesRepo = "models--org--win"
+
+var (
+	winW1 = strings.Repeat("d", 40)
+	winW2 = strings.Repeat("e", 40)
+)
+
+func winFilesCache(t *testing.T) string {
+	t.Helper()
+	const f = winFilesRepo
+	w1, w2 := winW1, winW2
 	dir := t.TempDir()
 	var tr cachetest.Tree
 	tr.AddRepo(f)
@@ -36,23 +112,7 @@ func TestDeleteFilesPortable(t *testing.T) {
 	if err := tr.Build(dir, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := scanFiles(t, dir, true)
-	repo, rev := findRepoRev(t, c, f, w1)
-	plan, err := PlanFiles(c, []FileSelection{{Repo: repo, Revision: rev, Names: []string{"plain.bin"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := ExecuteFiles(plan, ExecOptions{})
-	if !res.OK() || res.Removed != 1 || res.FreedSize != 8 || plan.ExpectedFreedSize != 8 {
-		t.Fatalf("planned %d; result %+v", plan.ExpectedFreedSize, res)
-	}
-	snap := filepath.Join(dir, f, "snapshots")
-	if exists(filepath.Join(snap, w1, "plain.bin")) || !exists(filepath.Join(snap, w1, "sub", "keep.bin")) || !exists(filepath.Join(snap, w2, "plain.bin")) {
-		t.Fatalf("wrong files left: %v", listing(t, snap))
-	}
-	if w := warningMsgs(scanFiles(t, dir, true)); len(w) != 0 {
-		t.Fatalf("warnings: %v", w)
-	}
+	return dir
 }
 
 // TestOtherAccountTrashPortable: the running account's trash is named
