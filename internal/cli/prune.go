@@ -160,6 +160,7 @@ func runPrune(opts *PruneOptions) error {
 	if remains.Refused != nil {
 		o.hint(trashRefusedMessage(remains.Refused))
 	}
+	otherTrashHints(o, cache.Path, remains)
 
 	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 && len(remains.Dead) == 0 {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
@@ -174,7 +175,7 @@ func runPrune(opts *PruneOptions) error {
 		o.text(render.SelectedRevisions(sel))
 	}
 	for _, e := range remains.Dead {
-		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cache.Path, filepath.Join(remains.Path, e.Name)), render.Size(e.Size)))
+		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cache.Path, e.Path), render.Size(e.Size)))
 	}
 	for _, b := range orphans {
 		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
