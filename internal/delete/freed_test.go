@@ -122,9 +122,9 @@ func TestCrossRepoLinkNotCountedAsFreed(t *testing.T) {
 			}
 			// Blob bytes: the refs file (40 bytes) counts for no one.
 			blobBytes := func() int64 {
-				n := diskBytes(t, filepath.Join(dir, a, "blobs"))
+				n := cachetest.DiskBytes(t, filepath.Join(dir, a, "blobs"))
 				if exists(filepath.Join(dir, b)) {
-					n += diskBytes(t, filepath.Join(dir, b, "blobs"))
+					n += cachetest.DiskBytes(t, filepath.Join(dir, b, "blobs"))
 				}
 				return n
 			}
