@@ -280,33 +280,39 @@ func TestDeleteCacheCrashConsistency(t *testing.T) {
 // temporary name, empty: what a run killed between creating its journal and
 // locking it leaves. Recover keeps such a file for an hour (until then it
 // cannot tell it from a run that is just starting; see createJournal in
-// internal/delete), so the re-run leaves it, and it holds nothing.
-var youngTmpJournal = regexp.MustCompile(`^f \.locks/\.hfcache-trash/[^/]+\.journal\.tmp 0 $`)
+// internal/delete), so the re-run leaves it, and it holds nothing. The
+// trash is the running account's (.locks/.hfcache-trash-<account>).
+var youngTmpJournal = regexp.MustCompile(`^f \.locks/\.hfcache-trash[^/]*/[^/]+\.journal\.tmp 0 $`)
+
+// trashEntry and trashFolder match the listing lines of what a trash
+// holds and of a trash folder itself.
+var (
+	trashEntry  = regexp.MustCompile(`^[dfl] \.locks/(\.hfcache-trash[^/]*)/`)
+	trashFolder = regexp.MustCompile(`^d \.locks/(\.hfcache-trash[^/]*) - $`)
+)
 
 // withoutYoungTmpJournals drops those files from a cachetest.Listing, and
-// the trash folder when nothing else is in it.
+// a trash folder when nothing else is in it.
 func withoutYoungTmpJournals(listing string) string {
 	var kept []string
-	trashUsed := false
+	trashUsed := map[string]bool{}
 	for _, l := range strings.Split(listing, "\n") {
 		if youngTmpJournal.MatchString(l) {
 			continue
 		}
-		if strings.HasPrefix(l, "d .locks/.hfcache-trash/") || strings.HasPrefix(l, "f .locks/.hfcache-trash/") || strings.HasPrefix(l, "l .locks/.hfcache-trash/") {
-			trashUsed = true
+		if m := trashEntry.FindStringSubmatch(l); m != nil {
+			trashUsed[m[1]] = true
 		}
 		kept = append(kept, l)
 	}
-	if !trashUsed {
-		out := kept[:0]
-		for _, l := range kept {
-			if l != "d .locks/.hfcache-trash - " {
-				out = append(out, l)
-			}
+	out := kept[:0]
+	for _, l := range kept {
+		if m := trashFolder.FindStringSubmatch(l); m != nil && !trashUsed[m[1]] {
+			continue
 		}
-		kept = out
+		out = append(out, l)
 	}
-	return strings.Join(kept, "\n")
+	return strings.Join(out, "\n")
 }
 
 // defaultCrashKills is how many kills TestDeleteCacheCrashConsistency
@@ -448,6 +454,11 @@ func TestWithoutYoungTmpJournals(t *testing.T) {
 		{base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal.tmp 12 ", base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal.tmp 12 "},
 		{base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal 0 ", base + "\nd .locks/.hfcache-trash - \nf .locks/.hfcache-trash/1-ab.journal 0 "},
 		{base + "\nd .locks/.hfcache-trash - \nd .locks/.hfcache-trash/1-ab - \nf .locks/.hfcache-trash/2-cd.journal.tmp 0 ", base + "\nd .locks/.hfcache-trash - \nd .locks/.hfcache-trash/1-ab - "},
+		{base + "\nd .locks/.hfcache-trash-0 - \nf .locks/.hfcache-trash-0/1-ab.journal.tmp 0 ", base},
+		{
+			base + "\nd .locks/.hfcache-trash-0 - \nd .locks/.hfcache-trash-1000 - \nf .locks/.hfcache-trash-0/1-ab.journal.tmp 0 \nf .locks/.hfcache-trash-1000/2-cd.journal 0 ",
+			base + "\nd .locks/.hfcache-trash-1000 - \nf .locks/.hfcache-trash-1000/2-cd.journal 0 ",
+		},
 	} {
 		if got := withoutYoungTmpJournals(c.in); got != c.want {
 			t.Errorf("withoutYoungTmpJournals(%q) = %q, want %q", c.in, got, c.want)

@@ -66,6 +66,22 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
 				ts.Check(os.WriteFile(p, []byte(args[1]), 0o644))
 			},
+			// notrash CACHE: no trash folder of any account
+			// (CACHE/.locks/.hfcache-trash*) is left.
+			"notrash": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: notrash CACHE")
+				}
+				entries, err := os.ReadDir(filepath.Join(ts.MkAbs(args[0]), ".locks"))
+				if err != nil && !os.IsNotExist(err) {
+					ts.Fatalf("%v", err)
+				}
+				for _, e := range entries {
+					if strings.HasPrefix(e.Name(), ".hfcache-trash") {
+						ts.Fatalf("trash left: %s", e.Name())
+					}
+				}
+			},
 			// linkblob REPO REV NAME BLOB: snapshots/REV/NAME -> ../../blobs/BLOB
 			"linkblob": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 4 {

@@ -113,6 +113,7 @@ func runPrune(opts *PruneOptions) error {
 	if plan.Trash.Refused != nil {
 		o.hint(trashRefusedMessage(plan.Trash.Refused))
 	}
+	otherTrashHints(o, cache.Path, plan.Trash)
 	if plan.Empty() {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
 		return nil
@@ -140,7 +141,7 @@ func printPrunePlan(o *modernOut, plan *prune.Plan) {
 		o.text(render.SelectedRevisions(plan.Revisions))
 	}
 	for _, e := range plan.Trash.Dead {
-		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cacheDir, filepath.Join(plan.Trash.Path, e.Name)), render.Size(e.Size)))
+		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cacheDir, e.Path), render.Size(e.Size)))
 	}
 	for _, b := range plan.Orphans {
 		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cacheDir, b.Path), render.Size(b.Size)))

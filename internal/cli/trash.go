@@ -8,14 +8,13 @@ import (
 	"github.com/hfcache/hfcache/internal/render"
 )
 
-// trashHints tells what interrupted deletions hold in the trash
-// (<cache>/.locks/.hfcache-trash), which no listing counts, and why a
-// trash hfcache refuses is not used.
+// trashHints tells what interrupted deletions hold in the trashes
+// (<cache>/.locks/.hfcache-trash-<account>), which no listing counts, and
+// why a trash hfcache refuses is not used.
 func trashHints(o *modernOut, cacheDir string) {
 	r := delete.TrashRemains(cacheDir)
 	if r.Refused != nil {
 		o.hint(trashRefusedMessage(r.Refused))
-		return
 	}
 	if len(r.Dead) > 0 {
 		o.hint(fmt.Sprintf("Found %d interrupted deletion(s) holding %s in %s. Reclaim the space with 'hfcache prune'.",
@@ -23,6 +22,21 @@ func trashHints(o *modernOut, cacheDir string) {
 	}
 	if r.LiveSize > 0 {
 		o.hint(fmt.Sprintf("A deletion running now holds %s in %s.", render.Size(r.LiveSize), relTo(cacheDir, r.Path)))
+	}
+	otherTrashHints(o, cacheDir, r)
+}
+
+// otherTrashHints tells what interrupted deletions of other accounts
+// hold in their trashes, as far as this account can read them: only
+// their owner (or root) can reclaim it.
+func otherTrashHints(o *modernOut, cacheDir string, r delete.Remains) {
+	for _, t := range r.Others {
+		owner := "another account"
+		if t.Owner != "" {
+			owner += " (" + t.Owner + ")"
+		}
+		o.hint(fmt.Sprintf("Found %d interrupted deletion(s) of %s holding %s in %s. Only that account, or root, can reclaim the space (with 'hfcache prune').",
+			t.Count, owner, render.Size(t.Size), relTo(cacheDir, t.Path)))
 	}
 }
 
@@ -35,8 +49,8 @@ func trashRefusedMessage(err error) string {
 // trashAdvice says what to do about a refused trash.
 func trashAdvice(err error) string {
 	if errors.Is(err, delete.ErrUntrustedTrash) {
-		return "Another account made it, or its mode was changed: hfcache neither moves anything there nor believes what it holds. " +
-			"Partial deletions need it; if no deletion of another account is running, remove it (or make it yours, mode 0700)."
+		return "Another account made it, or its mode was changed: hfcache neither moves anything there nor believes what it holds " +
+			"(each account uses a trash of its own). If no deletion of another account is running, remove it."
 	}
 	return "hfcache never moves anything into a trash a link sends elsewhere; remove the link."
 }

@@ -27,8 +27,8 @@ import (
 //   - Report with ex.removed, ex.skip (kept on purpose) and ex.fail.
 //
 // Nothing in this package removes, renames or reads a path deciding a
-// removal any other way (see pinned.go); ExecuteFiles (files.go) works
-// through an os.Root of the repo folder in the same spirit.
+// removal any other way (see pinned.go); ExecuteFiles (files.go) is such
+// a kind of deletion.
 
 // Execute performs the plan.
 //

@@ -379,7 +379,7 @@ func TestExecuteLeavesNoTrash(t *testing.T) {
 func TestRecoverCompletesInterruptedRun(t *testing.T) {
 	dir, repo := repoTree(t)
 	// As if killed after r2's snapshot was moved to the trash.
-	root := filepath.Join(dir, ".locks", trashDir)
+	root := filepath.Join(dir, ".locks", trashName())
 	if err := os.MkdirAll(filepath.Join(root, "99-x"), 0o755); err != nil {
 		t.Fatal(err)
 	}

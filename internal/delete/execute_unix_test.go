@@ -138,13 +138,13 @@ func TestExecuteFailuresKeepCacheValid(t *testing.T) {
 			t.Error(warningMsgs(c))
 		}
 		// Once removable, the next run's recovery clears the trash.
-		matches, _ := filepath.Glob(filepath.Join(dir, ".locks", trashDir, "*", "*", "snapshots", r2))
+		matches, _ := filepath.Glob(filepath.Join(dir, ".locks", trashName(), "*", "*", "snapshots", r2))
 		if len(matches) != 1 {
 			t.Fatalf("trash: %v", matches)
 		}
 		_ = exec.Command("chattr", "-i", matches[0]).Run()
 		Recover(dir, scan.Options{})
-		if exists(filepath.Join(dir, ".locks", trashDir)) {
+		if exists(filepath.Join(dir, ".locks", trashName())) {
 			t.Error("trash not cleared by Recover")
 		}
 	})
@@ -157,7 +157,7 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(repo, "snapshots", r2)); err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(dir, ".locks", trashDir)
+	root := filepath.Join(dir, ".locks", trashName())
 	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		t.Fatal(err)

@@ -6,21 +6,18 @@ package delete
 // remains is a partial snapshot: both upstream scanners read it without a
 // warning, and huggingface_hub downloads a removed file again on demand.
 //
-// The execution works through os.Root handles: the cache folder is opened
-// as a root, the repo folder (checked to be a plain folder, not a link) as
-// a root inside it, and every removal is a Root method on a path relative
-// to the repo, whose parent folders are checked not to be links. Each repo
-// is changed under its download locks, after being read again.
+// The execution goes through the executor of execute.go: pinned folder
+// handles (pinned.go), the repo's download locks (holdRepo), removals
+// through the pinned folder (removeFile), retries on Windows, and a path
+// another run removed meanwhile counted as done. Each repo is changed
+// under its download locks, after being read again.
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -205,14 +202,20 @@ func PlanFiles(c *scan.Cache, sel []FileSelection) (*FilePlan, error) {
 	return p, nil
 }
 
-// ExecuteFiles performs a file plan, repo by repo: under the repo's
-// download locks (unless opts.NoLock), it reads the repo again, removes
-// the planned snapshot entries that still exist, then the planned blobs
-// that no entry now on disk uses (in this repo, or in another repo of the
-// scanned cache). Links are removed, never followed; nothing outside the
-// repo folder is removed. An error on one path is recorded and the rest
-// goes on. Result.Removed counts entries and blobs; FreedSize the bytes
-// of removed contents.
+// ExecuteFiles performs a file plan, repo by repo, through the same
+// executor as Execute (see execute.go): under the repo's download locks
+// (unless opts.NoLock; locks another run holds for a moment are waited
+// for), it pins the repo folder, its blobs/ and the folders holding the
+// planned entries, reads the repo again and checks that every pinned name
+// still leads to the folder that was read, then removes the planned
+// snapshot entries that still exist, then the planned blobs that no entry
+// now on disk uses (in this repo, or in another repo of the scanned
+// cache). Every removal goes through a pinned folder handle: links are
+// removed, never followed, and a folder swapped for another one (or for a
+// link) after it was pinned redirects nothing. A path another run removed
+// meanwhile is not a failure. An error on one path is recorded and the
+// rest goes on. Result.Removed counts entries and blobs; FreedSize the
+// bytes of removed contents.
 func ExecuteFiles(p *FilePlan, opts ExecOptions) *Result {
 	res := &Result{}
 	cacheDir := filepath.Clean(p.CacheDir)
@@ -222,92 +225,70 @@ func ExecuteFiles(p *FilePlan, opts ExecOptions) *Result {
 		}
 		return res
 	}
-	root, err := os.OpenRoot(cacheDir)
-	if err != nil {
+	ex := &executor{cacheDir: cacheDir, opts: opts, res: res}
+	defer ex.close()
+	if _, err := ex.pins(); err != nil {
 		for _, rp := range p.Repos {
-			res.Failures = append(res.Failures, Failure{KindRepo, rp.RepoPath, fmt.Errorf("open cache %s: %w", cacheDir, err)})
+			ex.fail(KindRepo, rp.RepoPath, err)
 		}
 		return res
 	}
-	defer func() { _ = root.Close() }()
 	for _, rp := range p.Repos {
-		fe := &fileExec{plan: p, opts: opts, res: res, cacheDir: cacheDir}
-		fe.repo(root, rp)
+		ex.files(p, rp)
 	}
 	return res
 }
 
-type fileExec struct {
-	plan     *FilePlan
-	opts     ExecOptions
-	res      *Result
-	cacheDir string
-}
-
-func (fe *fileExec) fail(kind Kind, p string, err error) {
-	fe.res.Failures = append(fe.res.Failures, Failure{kind, p, err})
-}
-
-func (fe *fileExec) removed(kind Kind, p string, size int64) {
-	fe.res.Removed++
-	fe.res.FreedSize += size
-	if fe.opts.OnRemove != nil {
-		fe.opts.OnRemove(kind, p)
-	}
-}
-
-// repo changes one repo of the plan.
-func (fe *fileExec) repo(root *os.Root, rp FileRepoPlan) {
+// files removes the planned entries and blobs of one repo.
+func (ex *executor) files(p *FilePlan, rp FileRepoPlan) {
 	repoPath := filepath.Clean(rp.RepoPath)
 	folder := filepath.Base(repoPath)
-	if filepath.Dir(repoPath) != fe.cacheDir || folder == ".locks" {
-		fe.fail(KindRepo, repoPath, ErrOutsideCache)
+	if filepath.Dir(repoPath) != ex.cacheDir || folder == ".locks" {
+		ex.fail(KindRepo, repoPath, ErrOutsideCache)
 		return
 	}
 	if _, _, ok := scan.ParseFolderName(folder); !ok {
-		fe.fail(KindRepo, repoPath, ErrOutsideCache)
+		ex.fail(KindRepo, repoPath, ErrOutsideCache)
 		return
 	}
-	st, err := root.Lstat(folder)
-	if errors.Is(err, fs.ErrNotExist) {
+	h := ex.h
+	if _, err := h.cache.root.Lstat(folder); errors.Is(err, fs.ErrNotExist) {
 		return // gone already
 	}
+	locks, err := ex.holdRepo(repoPath)
 	if err != nil {
-		fe.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
 		return
 	}
-	if !st.IsDir() {
-		fe.fail(KindRepo, repoPath, ErrLinkedParent)
+	defer locks.release()
+	repoDir, err := h.dir(repoPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed by another run
+	}
+	if err != nil {
+		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
 	}
-	if !fe.opts.NoLock {
-		locks, holder, err := lockRepo(fe.cacheDir, folder)
-		switch {
-		case errors.Is(err, errWouldBlock):
-			fe.res.Locked = append(fe.res.Locked, repoPath)
-			fe.res.Skipped = append(fe.res.Skipped, Skip{KindRepo, repoPath, fmt.Errorf("%w: %s", ErrLocked, holder)})
-			return
-		case err != nil:
-			fe.fail(KindRepo, repoPath, fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err))
-			return
+	defer h.forget(repoPath)
+	// Pin, before reading the repo again, blobs/ and every folder holding
+	// a planned entry (a linked one is refused path by path below, with
+	// the reason).
+	blobsPath := filepath.Join(repoPath, "blobs")
+	_, _ = h.dir(blobsPath)
+	for _, l := range rp.Links {
+		_, _ = h.dir(filepath.Dir(fileEntryPath(repoPath, l)))
+	}
+	fresh, err := rescanRepo(repoPath, scan.Options{Modern: p.Modern, Files: true})
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed by another run
+	}
+	if err == nil {
+		err = h.stillPinned(repoPath, repoDir)
+	}
+	if err != nil {
+		if _, statErr := h.cache.root.Lstat(folder); errors.Is(statErr, fs.ErrNotExist) {
+			return // removed by another run meanwhile
 		}
-		defer locks.release()
-	}
-	repoRoot, err := root.OpenRoot(folder)
-	if err != nil {
-		fe.fail(KindRepo, repoPath, fmt.Errorf("change %s: %w", repoPath, err))
-		return
-	}
-	defer func() { _ = repoRoot.Close() }()
-	if again, err := repoRoot.Lstat("."); err != nil || !os.SameFile(st, again) {
-		fe.fail(KindRepo, repoPath, fmt.Errorf("%w: the repo folder changed while it was opened", ErrRepoChanged))
-		return
-	}
-
-	// Read the repo again: which entries exist now, and what uses what.
-	fresh, err := scan.ScanRepo(repoPath, scan.Options{Modern: fe.plan.Modern, Files: true})
-	if err != nil {
-		fe.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
+		ex.fail(KindRepo, repoPath, fmt.Errorf("%w: %w", ErrRepoChanged, err))
 		return
 	}
 	now := map[string]scan.Blob{} // hash/name -> content
@@ -324,18 +305,16 @@ func (fe *fileExec) repo(root *os.Root, rp FileRepoPlan) {
 		if !ok {
 			continue // removed since the scan
 		}
-		rel := path.Join("snapshots", l.Revision, l.Name)
-		entry := filepath.Join(repoPath, filepath.FromSlash(rel))
-		if err := removeInRoot(repoRoot, rel); err != nil {
-			fe.fail(KindFile, entry, err)
+		entry := fileEntryPath(repoPath, l)
+		if err := h.removeFile(filepath.Join(repoPath, "snapshots", l.Revision), entry); err != nil {
+			ex.fail(KindFile, entry, err)
 			continue
 		}
 		gone[key] = true
-		var size int64
 		if b.Path == entry {
-			size = b.Size // a plain file: its own content
+			ex.res.FreedSize += b.Size // a plain file: its own content
 		}
-		fe.removed(KindFile, entry, size)
+		ex.removed(KindFile, entry)
 	}
 	// 2. The blobs no entry left in this repo uses now (the plan spared
 	// those other repos of the scanned cache use).
@@ -347,63 +326,39 @@ func (fe *fileExec) repo(root *os.Root, rp FileRepoPlan) {
 	}
 	for _, b := range rp.Blobs {
 		if inRepo[b] > 0 {
-			fe.res.Skipped = append(fe.res.Skipped, Skip{KindBlob, b, ErrInUse})
+			ex.skip(KindBlob, b, ErrInUse)
 			continue
 		}
-		rel, ok := blobRel(repoPath, b)
-		if !ok {
-			fe.res.Skipped = append(fe.res.Skipped, Skip{KindBlob, b, ErrOutsideRepo})
+		if filepath.Dir(b) != blobsPath {
+			ex.skip(KindBlob, b, ErrOutsideRepo)
 			continue
 		}
-		st, err := repoRoot.Lstat(rel)
+		blobs, err := h.dir(blobsPath)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed by another run
+		}
+		if err != nil {
+			ex.fail(KindBlob, b, fmt.Errorf("remove %s: %w", b, err))
+			continue
+		}
+		st, err := blobs.root.Lstat(filepath.Base(b))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err == nil && !st.Mode().IsRegular() {
-			fe.res.Skipped = append(fe.res.Skipped, Skip{KindBlob, b, fmt.Errorf("not a regular file")})
+			ex.skip(KindBlob, b, fmt.Errorf("not a regular file"))
 			continue
 		}
-		if err := removeInRoot(repoRoot, rel); err != nil {
-			fe.fail(KindBlob, b, err)
+		if err := h.removeFile(blobsPath, b); err != nil {
+			ex.fail(KindBlob, b, err)
 			continue
 		}
-		fe.removed(KindBlob, b, fe.plan.BlobSizes[b])
+		ex.res.FreedSize += p.BlobSizes[b]
+		ex.removed(KindBlob, b)
 	}
 }
 
-// blobRel returns b relative to the repo folder when it lies directly in
-// <repo>/blobs.
-func blobRel(repoPath, b string) (string, bool) {
-	if filepath.Dir(b) != filepath.Join(repoPath, "blobs") {
-		return "", false
-	}
-	return "blobs/" + filepath.Base(b), true
-}
-
-// removeInRoot removes the file or link rel ('/'-separated) of the repo
-// root r, after checking that none of its parent folders is a link (os.Root
-// would follow one that stays inside the repo). A folder is never removed.
-func removeInRoot(r *os.Root, rel string) error {
-	parts := strings.Split(rel, "/")
-	for i := 1; i < len(parts); i++ {
-		dir := strings.Join(parts[:i], "/")
-		st, err := r.Lstat(dir)
-		if err != nil {
-			return fmt.Errorf("remove %s: %w", rel, err)
-		}
-		if !st.IsDir() || st.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("remove %s: %w", rel, ErrLinkedParent)
-		}
-	}
-	st, err := r.Lstat(rel)
-	if err != nil {
-		return fmt.Errorf("remove %s: %w", rel, err)
-	}
-	if st.IsDir() {
-		return fmt.Errorf("remove %s: is a folder", rel)
-	}
-	if err := r.Remove(rel); err != nil {
-		return fmt.Errorf("remove %s: %w", rel, err)
-	}
-	return nil
+// fileEntryPath is the path of a planned snapshot entry.
+func fileEntryPath(repoPath string, l FileLink) string {
+	return filepath.Join(repoPath, "snapshots", l.Revision, filepath.FromSlash(l.Name))
 }

@@ -358,9 +358,10 @@ func TestFileFreed(t *testing.T) {
 	}
 }
 
-// removeInRoot never goes through a linked parent folder, even one that
-// stays inside the root.
-func TestRemoveInRootLinkedParent(t *testing.T) {
+// The pinned handles the file deletion removes through never go through a
+// linked parent folder, even one that stays inside the cache, and never
+// remove a folder.
+func TestPinnedRemoveFileLinkedParent(t *testing.T) {
 	needSymlinks(t)
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
@@ -372,22 +373,25 @@ func TestRemoveInRootLinkedParent(t *testing.T) {
 	if err := os.Symlink("real", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	r, err := os.OpenRoot(dir)
+	h, err := openHandles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = r.Close() }()
-	if err := removeInRoot(r, "link/f"); !errors.Is(err, ErrLinkedParent) {
+	defer h.close()
+	if err := h.removeFile(dir, filepath.Join(dir, "link", "f")); !errors.Is(err, ErrLinkedParent) {
 		t.Fatalf("got %v", err)
 	}
-	if err := removeInRoot(r, "real"); err == nil {
+	if err := h.removeFile(dir, filepath.Join(dir, "real")); err == nil {
 		t.Fatal("a folder was removed")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "real", "f")); err != nil {
 		t.Fatal(err)
 	}
-	if err := removeInRoot(r, "real/f"); err != nil {
+	if err := h.removeFile(dir, filepath.Join(dir, "real", "f")); err != nil {
 		t.Fatal(err)
+	}
+	if exists(filepath.Join(dir, "real", "f")) {
+		t.Fatal("real/f not removed")
 	}
 }
 

@@ -12,8 +12,9 @@ type Freed struct {
 }
 
 // FreedIfDeleted computes Freed for every revision and repo of c, with
-// the planner's rules (contents out of the cache are never removed, so
-// never counted). c must have been scanned without scan.Options.Summary.
+// the planner's rules (contents out of the cache, or in another repo's
+// folder that a hand-made link reaches, are never removed, so never
+// counted). c must have been scanned without scan.Options.Summary.
 func FreedIfDeleted(c *scan.Cache) Freed {
 	type use struct {
 		revs  int32
@@ -42,7 +43,7 @@ func FreedIfDeleted(c *scan.Cache) Freed {
 			var n int64
 			for _, id := range rev.BlobIDs {
 				b := repo.Blobs[id]
-				if uses[b.Path].revs == 1 && Inside(b.Path, c.Path) {
+				if uses[b.Path].revs == 1 && freedWithRepo(repo, c.Path, b.Path) {
 					n += b.Size
 				}
 			}
@@ -50,7 +51,7 @@ func FreedIfDeleted(c *scan.Cache) Freed {
 		}
 		var n int64
 		for _, b := range repo.Blobs {
-			if uses[b.Path].repos == 1 && Inside(b.Path, c.Path) {
+			if uses[b.Path].repos == 1 && freedWithRepo(repo, c.Path, b.Path) {
 				n += b.Size
 			}
 		}

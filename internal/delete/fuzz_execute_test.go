@@ -240,7 +240,7 @@ var swaps = []func(t *testing.T, cache string, plan *Plan, mirror string) bool{
 		if err := os.MkdirAll(filepath.Join(cache, ".locks"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Symlink(mirror, filepath.Join(cache, ".locks", trashDir)); err != nil {
+		if err := os.Symlink(mirror, filepath.Join(cache, ".locks", trashName())); err != nil {
 			t.Fatal(err)
 		}
 		return false

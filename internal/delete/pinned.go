@@ -219,3 +219,22 @@ func (h *handles) move(from *pinnedDir, name string, want fs.FileInfo, to *pinne
 	_ = renameAt(h.cache, to, newName, from, name)
 	return fmt.Errorf("move %s: %w", filepath.Join(from.path, name), ErrLinkedParent)
 }
+
+// stillPinned checks, after the repo was read again, that the repo folder
+// and every folder pinned below it are still reached by their names: what
+// is removed through them is what was read.
+func (h *handles) stillPinned(repoPath string, repoDir *pinnedDir) error {
+	if !h.cache.still(filepath.Base(repoPath), repoDir) {
+		return fmt.Errorf("%s was replaced while it was read", repoPath)
+	}
+	for p, d := range h.dirs {
+		if !Inside(p, repoPath) || p == repoPath {
+			continue
+		}
+		parent := h.dirs[filepath.Dir(p)]
+		if parent == nil || !parent.still(filepath.Base(p), d) {
+			return fmt.Errorf("%s was replaced while it was read", p)
+		}
+	}
+	return nil
+}

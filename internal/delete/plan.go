@@ -173,21 +173,32 @@ func (p *Plan) plan(c *scan.Cache, selected map[*scan.Repo]map[*scan.Revision]bo
 	p.SettleShared(c)
 }
 
-// SizeInCache is the size of a repo's blobs that lie inside the cache
-// cacheDir: Repo.Size unless snapshot links point out of the cache (or the
-// scan kept no blob list). Files out of the cache are never removed, so
-// they are never counted as freed.
+// SizeInCache is what removing a repo whole can free: the sizes of its
+// blobs that lie inside its own folder (blobs/, and files stored directly
+// in snapshot folders), plus the payloads of the cache's shared blob
+// store it uses (freed only when nothing else references them; see
+// Plan.SettleShared). Repo.Size is returned when the scan kept no blob
+// list. Files out of the cache, and files of another repo's folder that
+// a hand-made link reaches, are never removed with the repo, so they are
+// never counted.
 func SizeInCache(repo *scan.Repo, cacheDir string) int64 {
 	if repo.Blobs == nil {
 		return repo.Size
 	}
 	var n int64
 	for _, b := range repo.Blobs {
-		if Inside(b.Path, cacheDir) {
+		if freedWithRepo(repo, cacheDir, b.Path) {
 			n += b.Size
 		}
 	}
 	return n
+}
+
+// freedWithRepo reports whether removing repo (whole, or the revisions
+// using it) may free the resolved content path: a file of the repo's own
+// folder, or a payload of the cache's shared blob store.
+func freedWithRepo(repo *scan.Repo, cacheDir, path string) bool {
+	return Inside(path, repo.Path) || scan.IsSharedPayload(cacheDir, path)
 }
 
 // compactStrings removes the repeats of a sorted list.

@@ -263,7 +263,7 @@ func TestJournalLivenessPortable(t *testing.T) {
 		t.Fatalf("trash left after finish: %v", listing(t, filepath.Join(dir, ".locks")))
 	}
 	// A dead run's journal and folder: reported, then reclaimed.
-	trash := filepath.Join(dir, ".locks", trashDir)
+	trash := filepath.Join(dir, ".locks", trashName())
 	if err := os.MkdirAll(filepath.Join(trash, "7-dead", "1"), 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,14 @@ import (
 // are left alone. Repos are read with the scanner rules opts (those of the
 // run that recovers: a repo those rules reject keeps its blobs).
 //
-// Nothing a second user of the cache can write is believed: the trash is
+// Each account has its own trash (see trashName). Recover works in the
+// running account's trashes; run as root, it also removes the remains of
+// dead runs from other accounts' trashes (those only their owner may
+// write), without believing their journals: the folders of runs whose
+// journal is missing or no longer locked go, the journals stay for their
+// owner's next run to complete.
+//
+// Nothing a second user of the cache can write is believed: a trash is
 // used only when it is a plain folder owned by the running user and not
 // writable by others (see openTrash), a journal only when it is a regular
 // file in it owned by the running user or root and not writable by
@@ -33,10 +40,33 @@ func Recover(cacheDir string, opts scan.Options) int {
 		return 0
 	}
 	defer h.close()
-	trash, _, err := h.openTrash(false)
+	names, err := h.trashNames()
 	if err != nil {
-		return 0 // no trash, a link, or not ours: never touch it
+		return 0
 	}
+	n := 0
+	for _, name := range names {
+		trash, kind, _, err := h.openTrash(name, false)
+		if err != nil {
+			continue // a link, or not trusted: never touch it
+		}
+		switch {
+		case kind == ownTrash:
+			n += recoverTrash(h, trash, opts)
+		case isRoot():
+			reclaimForeignTrash(trash)
+		default:
+			h.forget(trash.path)
+			continue
+		}
+		h.removeTrashIfEmpty(trash)
+	}
+	return n
+}
+
+// recoverTrash completes the dead runs of one of the running account's
+// trashes and returns how many journals it completed.
+func recoverTrash(h *handles, trash *pinnedDir, opts scan.Options) int {
 	entries, err := fs.ReadDir(trash.root.FS(), ".")
 	if err != nil {
 		return 0
@@ -58,11 +88,26 @@ func Recover(cacheDir string, opts scan.Options) int {
 			n++
 		}
 	}
-	if locks, err := h.dir(filepath.Dir(trash.path)); err == nil {
-		h.forget(trash.path)
-		_ = locks.root.Remove(trashDir) // only when empty
-	}
 	return n
+}
+
+// reclaimForeignTrash removes, as root, the remains of dead runs from
+// another account's trash, through its pinned handle: each folder whose
+// journal is missing or not locked by a running process. Its journals
+// are neither believed nor removed (their owner's next run completes
+// them); its files are left alone.
+func reclaimForeignTrash(trash *pinnedDir) {
+	entries, err := fs.ReadDir(trash.root.FS(), ".")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || strings.Contains(name, ".") || journalLive(trash, name+".journal") {
+			continue
+		}
+		_ = retryBusy(func() error { return trash.root.RemoveAll(name) })
+	}
 }
 
 // deadJournalAge is how old an unlocked temporary journal must be before

@@ -11,54 +11,125 @@ import (
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
-// Remains are what deletions left in the trash
-// (<cache>/.locks/.hfcache-trash): folders already moved out of the cache
-// but not removed yet. Neither upstream's scanner nor hfcache's counts
-// them, so they are reported separately.
+// Remains are what deletions left in the trashes
+// (<cache>/.locks/.hfcache-trash-<account>): folders already moved out of
+// the cache but not removed yet. Neither upstream's scanner nor hfcache's
+// counts them, so they are reported separately.
 type Remains struct {
-	// Path is the trash folder.
+	// Path is the trash folder holding Dead: the running account's trash
+	// when Dead is empty or lies there, <cache>/.locks when Dead lies in
+	// several trashes.
 	Path string
-	// Dead are the remains of runs that are gone (killed, crashed): Recover
-	// (run by every deletion, and by prune) reclaims them.
+	// Dead are the remains of runs that are gone (killed, crashed) that
+	// the running account may reclaim: Recover (run by every deletion,
+	// and by prune) reclaims them. Those of its own trashes, and, run as
+	// root, those of every account's trash.
 	Dead []RemainsEntry
 	// Size adds up the sizes of Dead.
 	Size int64
 	// LiveSize is what deletions running now hold; they remove it
 	// themselves.
 	LiveSize int64
+	// Others are the trashes of other accounts holding remains of their
+	// dead runs, as far as the running account can read them: reported,
+	// never reclaimed by this account (their owner, or root, can).
+	Others []OtherTrash
 	// Refused is set when a trash exists that hfcache does not use (a
-	// link, not a folder, owned by another user or writable by others:
-	// ErrLinkedTrash or ErrUntrustedTrash); nothing else is then filled.
+	// link, not a folder, writable by others, or named after the running
+	// account but owned by another: ErrLinkedTrash or ErrUntrustedTrash).
+	// It holds nothing hfcache believes; the other fields leave it out.
 	Refused error
 }
 
-// RemainsEntry is one interrupted deletion's folder in the trash.
+// RemainsEntry is one interrupted deletion's folder in a trash.
 type RemainsEntry struct {
+	// Name is the folder's name in its trash.
 	Name string
+	// Path is the folder's path.
+	Path string
 	Size int64
 }
 
-// TrashRemains reports what the trash of cacheDir holds, read through the
-// same pinned handles as the deletions.
+// OtherTrash is another account's trash holding remains of its dead runs.
+type OtherTrash struct {
+	// Path is the trash folder.
+	Path string
+	// Owner names its owner ("uid 1001"), when known.
+	Owner string
+	// Count is the number of remains; Size adds up their sizes.
+	Count int
+	Size  int64
+}
+
+// TrashRemains reports what the trashes of cacheDir hold, read through
+// the same pinned handles as the deletions.
 func TrashRemains(cacheDir string) Remains {
 	cacheDir = filepath.Clean(cacheDir)
-	r := Remains{Path: filepath.Join(cacheDir, ".locks", trashDir)}
+	locksPath := filepath.Join(cacheDir, ".locks")
+	r := Remains{Path: filepath.Join(locksPath, trashName())}
 	h, err := openHandles(cacheDir)
 	if err != nil {
 		return r
 	}
 	defer h.close()
-	trash, _, err := h.openTrash(false)
-	if errors.Is(err, ErrLinkedTrash) || errors.Is(err, ErrUntrustedTrash) {
+	names, err := h.trashNames()
+	if errors.Is(err, ErrLinkedTrash) {
 		r.Refused = err
 		return r
 	}
 	if err != nil {
-		return r // no trash
+		return r // no .locks
 	}
+	where := map[string]bool{}
+	for _, name := range names {
+		trash, kind, _, err := h.openTrash(name, false)
+		if errors.Is(err, ErrLinkedTrash) || errors.Is(err, ErrUntrustedTrash) {
+			if r.Refused == nil {
+				r.Refused = err
+			}
+			continue
+		}
+		if err != nil {
+			continue // unreadable: another account's
+		}
+		dead, live := trashContents(trash)
+		h.forget(trash.path)
+		if kind == ownTrash || isRoot() {
+			for _, e := range dead {
+				r.Dead = append(r.Dead, e)
+				r.Size += e.Size
+				where[trash.path] = true
+			}
+			r.LiveSize += live
+			continue
+		}
+		if len(dead) > 0 {
+			o := OtherTrash{Path: trash.path, Owner: ownerName(trash.info), Count: len(dead)}
+			for _, e := range dead {
+				o.Size += e.Size
+			}
+			r.Others = append(r.Others, o)
+		}
+	}
+	switch len(where) {
+	case 0:
+	case 1:
+		for p := range where {
+			r.Path = p
+		}
+	default:
+		r.Path = locksPath
+	}
+	sort.Slice(r.Dead, func(i, j int) bool { return r.Dead[i].Path < r.Dead[j].Path })
+	return r
+}
+
+// trashContents lists the remains of dead runs in a pinned trash, and
+// the bytes that running deletions hold there.
+func trashContents(trash *pinnedDir) (dead []RemainsEntry, live int64) {
 	entries, err := fs.ReadDir(trash.root.FS(), ".")
 	if err != nil {
-		return r
+		return nil, 0
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -67,14 +138,12 @@ func TrashRemains(cacheDir string) Remains {
 		}
 		size := treeSize(trash.root.FS(), name)
 		if journalLive(trash, name+".journal") {
-			r.LiveSize += size
+			live += size
 			continue
 		}
-		r.Dead = append(r.Dead, RemainsEntry{Name: name, Size: size})
-		r.Size += size
+		dead = append(dead, RemainsEntry{Name: name, Path: filepath.Join(trash.path, name), Size: size})
 	}
-	sort.Slice(r.Dead, func(i, j int) bool { return r.Dead[i].Name < r.Dead[j].Name })
-	return r
+	return dead, live
 }
 
 // ReclaimTrash removes the remains of dead runs (see Recover) and returns

@@ -89,7 +89,10 @@ var (
 	ErrRepoChanged  = errors.New("repo is no longer a valid cached repo")
 )
 
-// trashDir is where whole repos and snapshot folders are moved before they
-// are removed: under .locks/, the one root entry both upstream's scanner
-// and hfcache's skip, on the same filesystem as the cache.
+// trashDir starts the name of the folders where whole repos and snapshot
+// folders are moved before they are removed: under .locks/, the one root
+// entry both upstream's scanner and hfcache's skip, on the same
+// filesystem as the cache. Each account has its own,
+// .locks/.hfcache-trash-<account> (see trashName); .locks/.hfcache-trash
+// itself is the trash of hfcache versions before per-account trashes.
 const trashDir = ".hfcache-trash"

@@ -12,12 +12,12 @@ import (
 )
 
 // operation is one Execute's trash folder and journal:
-// <cache>/.locks/.hfcache-trash/<id>/ and <id>.journal next to it, both
-// reached only through pinned handles. The journal is locked for as long
-// as the operation runs.
+// <cache>/.locks/.hfcache-trash-<account>/<id>/ and <id>.journal next to
+// it, both reached only through pinned handles. The journal is locked for
+// as long as the operation runs.
 type operation struct {
 	h           *handles
-	trash       *pinnedDir // <cache>/.locks/.hfcache-trash
+	trash       *pinnedDir // <cache>/.locks/.hfcache-trash-<account>
 	dir         *pinnedDir // <trash>/<id>
 	id          string
 	journalFile *os.File
@@ -27,14 +27,15 @@ type operation struct {
 
 // Errors about the trash folder.
 var (
-	// ErrLinkedTrash says <cache>/.locks or its trash folder is not a
+	// ErrLinkedTrash says <cache>/.locks or a trash folder is not a
 	// plain folder: hfcache never moves anything into, nor removes
 	// anything from, a trash that a link sends elsewhere (someone sharing
 	// the cache could make it point into your home folder).
 	ErrLinkedTrash = errors.New("is a symbolic link or not a folder: not used as the trash")
-	// ErrUntrustedTrash says the trash folder was not made by hfcache for
-	// the running user: another user owns it, or others may write in it.
-	// Nothing is moved into it and nothing it holds is believed.
+	// ErrUntrustedTrash says a trash folder was not made by hfcache for
+	// the account it is named after: others may write in it, or another
+	// account owns a trash named after the running one. Nothing is moved
+	// into it and nothing it holds is believed.
 	ErrUntrustedTrash = errors.New("is owned by another user or writable by others: not used as the trash")
 )
 
@@ -42,52 +43,141 @@ var (
 // can list, add or remove anything there.
 const trashMode = 0o700
 
-// trustTrash checks a pinned trash folder: owned by the running user, not
-// writable by group or others.
-func trustTrash(d *pinnedDir) error {
-	if !ownedByMe(d.info) || !private(d.info) {
-		return fmt.Errorf("%s %w", d.path, ErrUntrustedTrash)
-	}
-	return nil
+// Each account has its own trash, so that what one account's interrupted
+// run left never blocks another's deletions:
+//
+//   - .locks/.hfcache-trash-<account>, where <account> is the effective
+//     user id on Unix (.hfcache-trash-1000) and the user's SID on Windows
+//     (see accountTag);
+//   - .locks/.hfcache-trash-<account>_<run>, made by a run that found its
+//     trash's name taken by something it cannot trust (a folder another
+//     account made under that name, a link): such a squatted name is left
+//     alone and never blocks a deletion;
+//   - .locks/.hfcache-trash, the trash of versions before per-account
+//     trashes, still reclaimed by the account that owns it.
+
+// trashName is the name, in .locks, of the running account's trash.
+func trashName() string { return trashDir + "-" + accountTag() }
+
+// isTrashName reports whether an entry of .locks is a trash of any
+// account.
+func isTrashName(name string) bool {
+	return name == trashDir || strings.HasPrefix(name, trashDir+"-")
 }
 
-// openTrash pins <cache>/.locks/.hfcache-trash, creating it (mode 0700)
-// and .locks when create is set. It refuses a trash that is a link, not a
-// folder, or not trusted.
-func (h *handles) openTrash(create bool) (trash *pinnedDir, madeLocks bool, err error) {
+// isOwnTrashName reports whether an entry of .locks is named as one of
+// the running account's trashes.
+func isOwnTrashName(name string) bool {
+	own := trashName()
+	return name == trashDir || name == own || strings.HasPrefix(name, own+"_")
+}
+
+// trashKind says whose a trash folder is.
+type trashKind int
+
+const (
+	// ownTrash is the running account's: used, believed, reclaimed.
+	ownTrash trashKind = iota
+	// foreignTrash is another account's (a folder only its owner may
+	// write): its remains are reported; only root reclaims them, and
+	// never on the word of its journals (see Recover).
+	foreignTrash
+)
+
+// classifyTrash checks a pinned trash folder. Writable by group or
+// others, or named after the running account but owned by another, it is
+// refused (ErrUntrustedTrash).
+func classifyTrash(d *pinnedDir) (trashKind, error) {
+	name := filepath.Base(d.path)
+	switch {
+	case !private(d.info):
+		return 0, fmt.Errorf("%s %w", d.path, ErrUntrustedTrash)
+	case isOwnTrashName(name) && ownedByMe(d.info):
+		return ownTrash, nil
+	case isOwnTrashName(name) && name != trashDir:
+		return 0, fmt.Errorf("%s %w", d.path, ErrUntrustedTrash)
+	default:
+		return foreignTrash, nil
+	}
+}
+
+// openTrash pins the trash folder name of <cache>/.locks, creating it
+// (mode 0700) and .locks when create is set. It refuses a trash that is a
+// link, not a folder, or not trusted (see classifyTrash), and says whose
+// it is.
+func (h *handles) openTrash(name string, create bool) (trash *pinnedDir, kind trashKind, madeLocks bool, err error) {
 	locksPath := filepath.Join(h.cacheDir, ".locks")
 	if _, err := h.cache.root.Lstat(".locks"); errors.Is(err, fs.ErrNotExist) && create {
 		if err := h.cache.root.Mkdir(".locks", 0o755); err == nil {
 			madeLocks = true
 		} else if !errors.Is(err, fs.ErrExist) {
-			return nil, false, fmt.Errorf("create trash: %w", err)
+			return nil, 0, false, fmt.Errorf("create trash: %w", err)
 		}
 	}
 	locks, err := h.dir(locksPath)
 	if errors.Is(err, ErrLinkedParent) {
-		return nil, madeLocks, fmt.Errorf("%s %w", locksPath, ErrLinkedTrash)
+		return nil, 0, madeLocks, fmt.Errorf("%s %w", locksPath, ErrLinkedTrash)
 	}
 	if err != nil {
-		return nil, madeLocks, err
+		return nil, 0, madeLocks, err
 	}
-	trashPath := filepath.Join(locksPath, trashDir)
+	trashPath := filepath.Join(locksPath, name)
 	if create {
-		if err := locks.root.Mkdir(trashDir, trashMode); err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, madeLocks, fmt.Errorf("create trash: %w", err)
+		if err := locks.root.Mkdir(name, trashMode); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, 0, madeLocks, fmt.Errorf("create trash: %w", err)
 		}
 	}
 	trash, err = h.dir(trashPath)
 	if errors.Is(err, ErrLinkedParent) {
-		return nil, madeLocks, fmt.Errorf("%s %w", trashPath, ErrLinkedTrash)
+		return nil, 0, madeLocks, fmt.Errorf("%s %w", trashPath, ErrLinkedTrash)
 	}
 	if err != nil {
-		return nil, madeLocks, err
+		return nil, 0, madeLocks, err
 	}
-	if err := trustTrash(trash); err != nil {
+	kind, err = classifyTrash(trash)
+	if err == nil && create && kind != ownTrash {
+		err = fmt.Errorf("%s %w", trashPath, ErrUntrustedTrash)
+	}
+	if err != nil {
 		h.forget(trashPath)
-		return nil, madeLocks, err
+		return nil, 0, madeLocks, err
 	}
-	return trash, madeLocks, nil
+	return trash, kind, madeLocks, nil
+}
+
+// trashNames lists the trash folders of every account in <cache>/.locks,
+// read through its pinned handle; an error wrapping ErrLinkedTrash when
+// .locks is a link.
+func (h *handles) trashNames() ([]string, error) {
+	locksPath := filepath.Join(h.cacheDir, ".locks")
+	locks, err := h.dir(locksPath)
+	if errors.Is(err, ErrLinkedParent) {
+		return nil, fmt.Errorf("%s %w", locksPath, ErrLinkedTrash)
+	}
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(locks.root.FS(), ".")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if isTrashName(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// removeTrashIfEmpty removes the pinned trash folder when it holds
+// nothing.
+func (h *handles) removeTrashIfEmpty(trash *pinnedDir) {
+	locks, err := h.dir(filepath.Dir(trash.path))
+	h.forget(trash.path)
+	if err == nil {
+		_ = locks.root.Remove(filepath.Base(trash.path)) // only when empty
+	}
 }
 
 func startOperation(h *handles, opts *ExecOptions) (*operation, error) {
@@ -128,8 +218,10 @@ func (op *operation) createJournal(opts *ExecOptions) (*os.File, error) {
 	if !renameOpenFiles {
 		tmp = name // see journal_other.go
 	}
+	trashNames := []string{trashName(), trashName() + "_" + op.id}
+	var squatted error
 	for attempt := 0; ; attempt++ {
-		trash, madeLocks, err := op.h.openTrash(true)
+		trash, _, madeLocks, err := op.h.openTrash(trashNames[0], true)
 		op.madeLocks = op.madeLocks || madeLocks
 		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
 			// A concurrent run removed .locks or the empty trash
@@ -137,7 +229,17 @@ func (op *operation) createJournal(opts *ExecOptions) (*os.File, error) {
 			op.h.forget(filepath.Join(op.h.cacheDir, ".locks"))
 			continue
 		}
+		if (errors.Is(err, ErrUntrustedTrash) || errors.Is(err, ErrLinkedTrash)) && len(trashNames) > 1 {
+			// The account's trash name is taken by something it cannot
+			// trust: left alone, and a trash of this run's own is made.
+			squatted = err
+			trashNames = trashNames[1:]
+			continue
+		}
 		if err != nil {
+			if squatted != nil && (errors.Is(err, ErrUntrustedTrash) || errors.Is(err, ErrLinkedTrash)) {
+				err = squatted
+			}
 			return nil, fmt.Errorf("create trash: %w", err)
 		}
 		op.trash = trash
@@ -249,11 +351,7 @@ func (op *operation) finish() {
 	_ = retryBusy(func() error { return op.trash.root.RemoveAll(op.id) })
 	op.closeJournal()
 	trashPath := op.trash.path
-	locks, err := op.h.dir(filepath.Dir(trashPath))
-	op.h.forget(trashPath)
-	if err == nil {
-		_ = locks.root.Remove(trashDir) // only when empty
-	}
+	op.h.removeTrashIfEmpty(op.trash)
 	if op.madeLocks {
 		op.h.forget(filepath.Dir(trashPath))
 		_ = op.h.cache.root.Remove(".locks") // only when empty

@@ -110,7 +110,8 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	return out, nil
 }
 
-// LockFiles lists the *.lock files below <cache>/.locks, sorted.
+// LockFiles lists the *.lock files below <cache>/.locks, sorted, leaving
+// out hfcache's trash folders.
 func LockFiles(cacheDir string) ([]string, error) {
 	root := filepath.Join(cacheDir, ".locks")
 	var out []string
@@ -120,6 +121,11 @@ func LockFiles(cacheDir string) ([]string, error) {
 				return filepath.SkipDir
 			}
 			return err
+		}
+		if d.IsDir() && filepath.Dir(p) == root && strings.HasPrefix(d.Name(), ".hfcache-trash") {
+			// hfcache's trashes (one per account, mode 0700: another
+			// account's cannot be read) hold no download lock.
+			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".lock") {
 			out = append(out, p)
