@@ -69,11 +69,24 @@ var rules = []rule{
 	{
 		// The module's own packages they use (scan, render) are checked
 		// through Deps, which is transitive: no third-party code either.
-		name:  "scan, delete and xetcache use the standard library and the module's non-UI packages only",
-		under: []string{"internal/scan", "internal/delete", "internal/xetcache"},
+		name:  "scan, delete and the other core packages (review, listing, target, prune, xetcache) use the standard library and the module's non-UI packages only",
+		under: []string{"internal/scan", "internal/delete", "internal/xetcache", "internal/review", "internal/listing", "internal/target", "internal/prune"},
 		allowed: func(dep string) bool {
 			return isStd(dep) || (strings.HasPrefix(dep, module+"/") && !isUI(dep))
 		},
+	},
+	{
+		// The review file (rendered with render's sizes and times) lives
+		// in internal/review, rm's and prune's listings in render: the
+		// engine formats nothing.
+		name:    "delete does not import render",
+		under:   []string{"internal/delete"},
+		allowed: func(dep string) bool { return dep != module+"/internal/render" },
+	},
+	{
+		name:    "pycompat uses the standard library only",
+		under:   []string{"internal/pycompat"},
+		allowed: isStd,
 	},
 	{
 		name:    "render never imports cobra, Charm, iostreams or cli",
@@ -200,11 +213,16 @@ func TestViolationsDetected(t *testing.T) {
 		{"scan importing cobra", pkg{module + "/internal/scan", []string{"github.com/spf13/cobra", "os"}}, 1},
 		{"delete importing x/sys", pkg{module + "/internal/delete", []string{"golang.org/x/sys/unix"}}, 1},
 		{"delete importing iostreams", pkg{module + "/internal/delete", []string{module + "/internal/iostreams"}}, 1},
-		{"delete importing render", pkg{module + "/internal/delete", []string{module + "/internal/render", module + "/internal/scan"}}, 0},
+		{"delete importing render", pkg{module + "/internal/delete", []string{module + "/internal/render", module + "/internal/scan"}}, 1},
+		{"delete importing pycompat", pkg{module + "/internal/delete", []string{module + "/internal/pycompat", module + "/internal/scan"}}, 0},
 		{"delete importing tui", pkg{module + "/internal/delete", []string{module + "/internal/tui"}}, 1},
 		{"delete importing cli", pkg{module + "/internal/delete", []string{module + "/internal/cli", "github.com/spf13/cobra"}}, 2},
 		{"scan importing another module", pkg{module + "/internal/scan", []string{"github.com/dustin/go-humanize"}}, 1},
 		{"scan subpackage importing lipgloss", pkg{module + "/internal/scan/walk", []string{"charm.land/lipgloss/v2"}}, 1},
+		{"pycompat with std only", pkg{module + "/internal/pycompat", []string{"strings", "os"}}, 0},
+		{"pycompat importing scan", pkg{module + "/internal/pycompat", []string{module + "/internal/scan"}}, 1},
+		{"review importing pycompat", pkg{module + "/internal/review", []string{module + "/internal/pycompat", "os"}}, 0},
+		{"review importing iostreams", pkg{module + "/internal/review", []string{module + "/internal/iostreams"}}, 1},
 		{"render importing scan", pkg{module + "/internal/render", []string{module + "/internal/scan", "fmt"}}, 0},
 		{"render importing bubbletea", pkg{module + "/internal/render", []string{"charm.land/bubbletea/v2"}}, 1},
 		{"render importing iostreams and cli", pkg{module + "/internal/render", []string{module + "/internal/iostreams", module + "/internal/cli"}}, 2},

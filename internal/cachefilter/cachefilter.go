@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // Entry is one row of a listing: a repo, or one revision of a repo.
@@ -51,11 +51,11 @@ type Filter struct {
 // ParseFilter parses one filter expression. Errors carry upstream's exact
 // messages (the CLI shows them as "Invalid value: <msg>").
 func ParseFilter(expr string) (Filter, error) {
-	m := filterPattern.FindStringSubmatch(pytext.Strip(expr))
+	m := filterPattern.FindStringSubmatch(pycompat.Strip(expr))
 	if m == nil {
 		return Filter{}, parseErrorf("Invalid filter expression: '%s'.", expr)
 	}
-	key, op, raw := strings.ToLower(m[1]), m[2], pytext.Strip(m[3])
+	key, op, raw := strings.ToLower(m[1]), m[2], pycompat.Strip(m[3])
 	if op == "==" {
 		op = "=" // upstream's pattern reads "==" but then rejects it; we accept it
 	}
@@ -155,18 +155,18 @@ var numberWithUnit = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
 // parseWithUnit mirrors upstream's _parse_with_unit: a plain (Python) int,
 // or digits followed by a unit.
 func parseWithUnit(value string, units []unit) (int64, error) {
-	stripped := pytext.Strip(value)
+	stripped := pycompat.Strip(value)
 	if stripped == "" {
 		return 0, parseErrorf("Value cannot be empty.")
 	}
-	if n, ok := pyInt(stripped); ok {
+	if n, ok := pycompat.ParseInt(stripped); ok {
 		return n, nil
 	}
 	m := numberWithUnit.FindStringSubmatch(stripped)
 	if m == nil {
 		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
-	n, ok := pyInt(m[1])
+	n, ok := pycompat.ParseInt(m[1])
 	if !ok {
 		return 0, parseErrorf(`Invalid value '%s'. Must match pattern '\d+[a-z]+' or be a plain number.`, value)
 	}
@@ -184,44 +184,6 @@ func parseWithUnit(value string, units []unit) (int64, error) {
 		names[i] = "'" + u.name + "'"
 	}
 	return 0, parseErrorf("Unknown unit '%s'. Must be one of [%s].", name, strings.Join(names, ", "))
-}
-
-// pyInt parses like Python's int(str): optional sign, digits, single
-// underscores between digits. Values beyond int64 are rejected.
-func pyInt(s string) (int64, bool) {
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	if s == "" || s[0] == '_' || s[len(s)-1] == '_' {
-		return 0, false
-	}
-	var n int64
-	prevUnderscore := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' {
-			if prevUnderscore {
-				return 0, false
-			}
-			prevUnderscore = true
-			continue
-		}
-		prevUnderscore = false
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if n > (math.MaxInt64-9)/10 {
-			n = math.MaxInt64 // Python ints are unbounded; saturate
-			continue
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }
 
 // SortKeys are the values --sort accepts, in upstream's order.

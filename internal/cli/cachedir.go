@@ -3,12 +3,10 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
-	"github.com/hfcache/hfcache/internal/scan"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // cacheDir picks the cache directory like huggingface_hub: the flag, else
@@ -31,7 +29,7 @@ func cacheDir(ios *iostreams.IOStreams, flag string) (string, error) {
 	} else {
 		dir = expandUser(ios, dir)
 	}
-	return scan.ResolvePath(dir)
+	return pycompat.ResolvePath(dir)
 }
 
 // defaultCacheDir is constants.HF_HUB_CACHE of huggingface_hub.
@@ -64,46 +62,14 @@ func expandEnvPath(ios *iostreams.IOStreams, p string) string {
 	return expandVars(ios, expandUser(ios, p))
 }
 
-// pyVarRef is what Python's posixpath.expandvars replaces: $name or ${name}
-// (name: ASCII letters, digits and underscores).
-var pyVarRef = regexp.MustCompile(`\$([A-Za-z0-9_]+|\{[^}]*\})`)
-
-// expandVars is Python's posixpath.expandvars: each $name or ${name} whose
-// variable is set is replaced by its value; the others stay as written.
+// expandVars is Python's posixpath.expandvars over the environment.
 func expandVars(ios *iostreams.IOStreams, p string) string {
-	if !strings.Contains(p, "$") {
-		return p
-	}
-	return pyVarRef.ReplaceAllStringFunc(p, func(ref string) string {
-		name := strings.TrimSuffix(strings.TrimPrefix(ref[1:], "{"), "}")
-		if v, ok := ios.LookupEnv(name); ok {
-			return v
-		}
-		return ref
-	})
+	return pycompat.ExpandVars(p, ios.LookupEnv)
 }
 
-// expandUser is Python's os.path.expanduser for a leading "~" alone or
-// followed by a separator ("~/hub"; on Windows "~\hub" too, as ntpath
-// accepts both separators). Anything else ("~user", "x/~") is left as
-// written. The home folder is userHome's.
+// expandUser is Python's os.path.expanduser with userHome's home folder.
 func expandUser(ios *iostreams.IOStreams, p string) string {
-	rest, ok := strings.CutPrefix(p, "~")
-	if !ok || (rest != "" && !os.IsPathSeparator(rest[0])) {
-		return p
-	}
-	home, ok := userHome(ios)
-	if !ok {
-		return p
-	}
-	if runtime.GOOS == "windows" {
-		return home + rest // ntpath: userhome + path[i:]
-	}
-	home = strings.TrimSuffix(home, "/")
-	if out := home + rest; out != "" {
-		return out
-	}
-	return "/"
+	return pycompat.ExpandUser(p, func() (string, bool) { return userHome(ios) })
 }
 
 // userHome is the home folder Python's expanduser uses: on Unix $HOME when
@@ -130,14 +96,14 @@ func userHome(ios *iostreams.IOStreams) (string, bool) {
 // else ~/.cache/huggingface/xet; "~" expanded, links resolved.
 func xetDir(ios *iostreams.IOStreams) (string, error) {
 	if v, ok := ios.LookupEnv("HF_XET_CACHE"); ok {
-		return scan.ResolvePath(expandEnvPath(ios, v))
+		return pycompat.ResolvePath(expandEnvPath(ios, v))
 	}
-	return scan.ResolvePath(filepath.Join(hfHome(ios), "xet"))
+	return pycompat.ResolvePath(filepath.Join(hfHome(ios), "xet"))
 }
 
 // isDefaultCache reports whether the hub cache dir (resolved) is the one
 // the environment designates, i.e. the cache that goes with xetDir.
 func isDefaultCache(ios *iostreams.IOStreams, dir string) bool {
-	def, err := scan.ResolvePath(defaultCacheDir(ios))
+	def, err := pycompat.ResolvePath(defaultCacheDir(ios))
 	return err == nil && def == dir
 }

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"bufio"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -18,7 +15,9 @@ import (
 
 	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/render"
+	"github.com/hfcache/hfcache/internal/review"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -156,30 +155,28 @@ func (d *deleteSession) runTUI(sortKey string) error {
 	if err != nil {
 		return err
 	}
-	if len(sel.Hashes) == 0 && len(sel.Files) == 0 || delete.Cancelled(sel.Hashes) || !sel.Confirmed {
+	if len(sel.Picks) == 0 && len(sel.Files) == 0 || !sel.Confirmed {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
 	if len(sel.Files) > 0 {
 		return d.deleteWithFiles(sel)
 	}
-	if len(sel.Picks) > 0 {
-		fmt.Fprintln(ios.Out, "Start deletion.")
-		return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
-	}
-	return d.deleteHashes(sel.Hashes)
+	fmt.Fprintln(ios.Out, "Start deletion.")
+	return reportDeletion(ios, executeWithProgress(ios, delete.PlanSelected(d.cache, sel.Picks), repoSizes(d.cache), nil))
 }
 
 func (d *deleteSession) runReviewFile(sortKey string) error {
 	ios := d.ios
 	repos := delete.ReviewOrder(d.cache, sortKey)
-	content := delete.RenderReview(repos, ios.Now(), nil)
-	path, err := writeReviewFile(tempDir(ios), content)
+	content := review.Render(repos, ios.Now(), nil)
+	file, err := review.Create(pycompat.Gettempdir(ios.Getenv), content)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = os.Remove(path) }()
-	defer onInterrupt(func() { _ = os.Remove(path) })()
+	path := file.Path
+	defer file.Remove()
+	defer onInterrupt(file.Remove)()
 	ansi := render.ANSI{Disabled: ios.ColorDisabled()}
 	fmt.Fprintf(ios.Out, "TUI is disabled. In order to select which revisions you want to delete, please edit\n"+
 		"the following file using the text editor of your choice. Instructions for manual\n"+
@@ -194,17 +191,17 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 	}
 
 	var hashes []string
-	var picks []delete.RepoSelection
+	var picks []scan.Selection
 	for {
-		data, err := os.ReadFile(path)
+		data, err := file.Read()
 		if err != nil {
-			return fmt.Errorf("read the review file: %w", err)
+			return err
 		}
-		hashes = delete.ParseReview(string(data))
+		hashes = review.Parse(data)
 		// Each selected line picks the revision of the repo whose section
 		// it is in: a commit two repos hold (a fork) is deleted only
 		// where it was un-commented.
-		picks, _ = delete.ReviewPicks(string(data), repos)
+		picks, _ = review.Picks(data, repos)
 		ok, err := d.confirm(d.expectations(hashes, picks)+" Continue ?", false)
 		if err != nil {
 			return err
@@ -213,9 +210,9 @@ func (d *deleteSession) runReviewFile(sortKey string) error {
 			break
 		}
 	}
-	_ = os.Remove(path)
+	file.Remove()
 	sort.Strings(hashes)
-	if len(hashes) == 0 || delete.Cancelled(hashes) {
+	if len(hashes) == 0 || review.Cancelled(hashes) {
 		fmt.Fprintln(ios.Out, "Deletion is cancelled. Do nothing.")
 		return nil
 	}
@@ -264,10 +261,10 @@ func runEditor(ios *iostreams.IOStreams, editor, path string) error {
 // hashes each time it is computed.
 //
 // The size is that of picks (the (repo, revision) pairs the review file
-// selects, see delete.ReviewPicks); the warning about unknown hashes is
+// selects, see review.Picks); the warning about unknown hashes is
 // upstream's.
-func (d *deleteSession) expectations(hashes []string, picks []delete.RepoSelection) string {
-	if delete.Cancelled(hashes) {
+func (d *deleteSession) expectations(hashes []string, picks []scan.Selection) string {
+	if review.Cancelled(hashes) {
 		return "Nothing will be deleted."
 	}
 	d.plan(hashes) // warns about unknown hashes, as upstream does
@@ -345,15 +342,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// deleteHashes plans and executes the deletion and reports it.
-func (d *deleteSession) deleteHashes(hashes []string) error {
-	ios := d.ios
-	plan := d.plan(hashes)
-	fmt.Fprintln(ios.Out, "Start deletion.")
-	res := executeWithProgress(ios, plan, repoSizes(d.cache), nil)
-	return reportDeletion(ios, res)
-}
-
 // reportDeletion prints the outcome of an execution and turns an
 // incomplete one into exit status 1.
 func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
@@ -387,83 +375,4 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 		parts = append(parts, fmt.Sprintf("%d repo(s) skipped because a download holds their lock (%s)", n, strings.Join(names, ", ")))
 	}
 	return &ExitCodeError{Code: ExitError, Msg: "Error: deletion incomplete: " + strings.Join(parts, "; ") + "."}
-}
-
-// tempDir is Python's tempfile.gettempdir(): the first folder of $TMPDIR,
-// $TEMP, $TMP, /tmp, /var/tmp, /usr/tmp and the current folder in which a
-// file can really be created (Python tries to write a file in each); the
-// current folder when none can.
-func tempDir(ios *iostreams.IOStreams) string {
-	var dirs []string
-	for _, k := range []string{"TMPDIR", "TEMP", "TMP"} {
-		if v := ios.Getenv(k); v != "" {
-			dirs = append(dirs, v)
-		}
-	}
-	dirs = append(dirs, "/tmp", "/var/tmp", "/usr/tmp")
-	wd, wdErr := os.Getwd()
-	if wdErr == nil {
-		dirs = append(dirs, wd)
-	}
-	for _, d := range dirs {
-		if writableDir(d) {
-			return d
-		}
-	}
-	if wdErr == nil {
-		return wd
-	}
-	return os.TempDir()
-}
-
-// writableDir reports whether a file can be created in dir (checked by
-// creating and removing one, as Python does: permission bits alone do not
-// tell about read-only mounts or ACLs).
-func writableDir(dir string) bool {
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return false
-	}
-	f, err := os.CreateTemp(dir, ".hfcache-probe-")
-	if err != nil {
-		return false
-	}
-	name := f.Name()
-	_ = f.Close()
-	_ = os.Remove(name)
-	return true
-}
-
-// writeReviewFile creates the review file like Python's
-// mkstemp(suffix=".txt"): tmp + 8 random characters + .txt, mode 0600,
-// never overwriting an existing file.
-func writeReviewFile(dir, content string) (string, error) {
-	const chars = "abcdefghijklmnopqrstuvwxyz0123456789_"
-	for i := 0; i < 100; i++ {
-		var b [8]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", fmt.Errorf("create the review file: %w", err)
-		}
-		name := []byte("tmp")
-		for _, c := range b {
-			name = append(name, chars[int(c)%len(chars)])
-		}
-		path := filepath.Join(dir, string(name)+".txt")
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("create the review file: %w", err)
-		}
-		_, err = f.WriteString(content)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			_ = os.Remove(path)
-			return "", fmt.Errorf("write the review file: %w", err)
-		}
-		return path, nil
-	}
-	return "", fmt.Errorf("create the review file in %s: no free name", dir)
 }

@@ -8,11 +8,11 @@ import (
 
 // TUISelection is what the interactive selection returns.
 type TUISelection struct {
-	// Hashes are the selected revisions (empty: nothing selected).
-	Hashes []string
-	// Picks are the same revisions with the repo each was selected under;
-	// when set, the deletion plans exactly these (see delete.PlanSelected).
-	Picks []delete.RepoSelection
+	// Picks are the selected revisions, each with the repo it was selected
+	// under; the deletion plans exactly these (see delete.PlanSelected), so
+	// a commit two repos hold goes only where it was ticked. Empty when
+	// nothing was selected ("None of the following" included).
+	Picks []scan.Selection
 	// Files are single files selected in the file view (revisions not
 	// selected themselves); deleted after the revisions.
 	Files []delete.FileSelection

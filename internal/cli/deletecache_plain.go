@@ -130,7 +130,7 @@ func (d *deleteSession) runPlain(sortKey string) error {
 	}
 	// Planned by repo: a hash that two repos share deletes only the line
 	// that was chosen.
-	var sel []render.Selection
+	var sel []scan.Selection
 	index := map[*scan.Repo]int{}
 	var names []string
 	for _, n := range nums {
@@ -139,12 +139,12 @@ func (d *deleteSession) runPlain(sortKey string) error {
 		if !ok {
 			i = len(sel)
 			index[it.repo] = i
-			sel = append(sel, render.Selection{Repo: it.repo})
+			sel = append(sel, scan.Selection{Repo: it.repo})
 		}
-		sel[i].Revs = append(sel[i].Revs, it.rev)
+		sel[i].Revisions = append(sel[i].Revisions, it.rev)
 		names = append(names, fmt.Sprintf("%d (%s %s %s)", n, it.repo.Type, it.repo.ID, shortHash(it.rev.Hash)))
 	}
-	plan := planSelections(d.cache, sel)
+	plan := delete.PlanSelected(d.cache, sel)
 	fmt.Fprintf(ios.Out, "Selected %d revision(s): %s.\n", len(nums), strings.Join(names, ", "))
 	whole := 0
 	for _, t := range plan.Targets {

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,23 +58,23 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 	const glue1 = "f021ae41c879fcabcf823648ec685e3fead91fe7"
 	const t5base = "23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9"
 	cases := []struct {
-		name    string
-		sel     TUISelection
-		err     error
-		wantOut string
-		wantErr error
-		gone    string
+		name      string
+		hashes    []string // picked, each under the repo that holds it
+		confirmed bool
+		err       error
+		wantOut   string
+		wantErr   error
+		gone      string
 	}{
 		{
 			"confirmed",
-			TUISelection{Hashes: []string{glue1, t5base}, Confirmed: true},
-			nil,
+			[]string{glue1, t5base},
+			true, nil,
 			"Start deletion.\nDone. Deleted 1 repo(s) and 1 revision(s) for a total of 28.7K.\n", nil, "models--t5-base",
 		},
-		{"declined", TUISelection{Hashes: []string{glue1}, Confirmed: false}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"nothing", TUISelection{Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"none of the following", TUISelection{Hashes: []string{"CANCEL_DELETION", glue1}, Confirmed: true}, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
-		{"ctrl+c at confirm", TUISelection{}, ErrInterrupted, "", ErrInterrupted, ""},
+		{"declined", []string{glue1}, false, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
+		{"nothing (or None of the following)", nil, true, nil, "Deletion is cancelled. Do nothing.\n", nil, ""},
+		{"ctrl+c at confirm", nil, false, ErrInterrupted, "", ErrInterrupted, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,7 +86,7 @@ func TestDeleteCacheTUISeam(t *testing.T) {
 				if len(cache.Repos) != 6 {
 					t.Errorf("TUI got %d repos", len(cache.Repos))
 				}
-				return c.sel, c.err
+				return TUISelection{Picks: picksOf(cache, c.hashes...), Confirmed: c.confirmed}, c.err
 			}
 			ios, _, out, _ := iostreams.Test()
 			ios.InTTY, ios.OutTTY = true, true
@@ -303,46 +302,20 @@ func TestDeleteCacheDirIsSymlink(t *testing.T) {
 	}
 }
 
-// TestTempDirSkipsUnwritable: like Python's tempfile.gettempdir(), the
-// review file goes to the first candidate folder where a file can be
-// created: a $TMPDIR that exists but is read-only is passed over.
-func TestTempDirSkipsUnwritable(t *testing.T) {
-	readOnly, next := t.TempDir(), t.TempDir()
-	if os.Geteuid() == 0 {
-		// Root writes through permission bits: make the folder immutable.
-		if out, err := exec.Command("chattr", "+i", readOnly).CombinedOutput(); err != nil {
-			t.Skipf("chattr +i not available here: %v %s", err, out)
+// picksOf picks the revisions of cache with the given hashes, each under
+// the repo that holds it, as the checklist does.
+func picksOf(cache *scan.Cache, hashes ...string) []scan.Selection {
+	var picks []scan.Selection
+	for _, r := range cache.Repos {
+		s := scan.Selection{Repo: r}
+		for _, rev := range r.Revisions {
+			if slices.Contains(hashes, rev.Hash) {
+				s.Revisions = append(s.Revisions, rev)
+			}
 		}
-		t.Cleanup(func() { _ = exec.Command("chattr", "-i", readOnly).Run() })
-	} else {
-		if err := os.Chmod(readOnly, 0o555); err != nil {
-			t.Fatal(err)
+		if len(s.Revisions) > 0 {
+			picks = append(picks, s)
 		}
-		t.Cleanup(func() { _ = os.Chmod(readOnly, 0o755) })
 	}
-	tests := []struct {
-		name     string
-		env      map[string]string
-		want     string
-		readOnly bool
-	}{
-		{"writable TMPDIR", map[string]string{"TMPDIR": next}, next, false},
-		{"read-only TMPDIR", map[string]string{"TMPDIR": readOnly, "TEMP": next}, next, true},
-		{"missing TMPDIR", map[string]string{"TMPDIR": filepath.Join(next, "nope"), "TMP": next}, next, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.readOnly && runtime.GOOS == "windows" {
-				t.Skip("Windows has no read-only folders: chmod sets the read-only attribute, which does not stop creating files in a folder")
-			}
-			ios, _, _, _ := iostreams.Test()
-			ios.Getenv = func(k string) string { return tt.env[k] }
-			if got := tempDir(ios); got != tt.want {
-				t.Errorf("tempDir = %s, want %s", got, tt.want)
-			}
-			if entries, _ := os.ReadDir(tt.want); len(entries) != 0 {
-				t.Errorf("probe file left in %s: %v", tt.want, entries)
-			}
-		})
-	}
+	return picks
 }

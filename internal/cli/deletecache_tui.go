@@ -60,11 +60,11 @@ func runTUI(ios *iostreams.IOStreams, cache *scan.Cache, sortKey string) (TUISel
 	res := model.Result()
 	switch res.Outcome {
 	case tui.Confirmed:
-		return TUISelection{Hashes: res.Hashes, Picks: res.Picks, Files: res.Files, Confirmed: true}, nil
+		return TUISelection{Picks: res.Picks, Files: res.Files, Confirmed: true}, nil
 	case tui.Declined:
-		return TUISelection{Hashes: res.Hashes, Picks: res.Picks}, nil
+		return TUISelection{Picks: res.Picks}, nil
 	case tui.Interrupted:
-		return TUISelection{Hashes: res.Hashes, Picks: res.Picks}, ErrInterrupted
+		return TUISelection{Picks: res.Picks}, ErrInterrupted
 	}
 	return TUISelection{}, nil
 }

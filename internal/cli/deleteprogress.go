@@ -104,9 +104,16 @@ func (p *deleteProgress) done() {
 // removed whole (their sizes in sizes, by repo folder). onRemove, when
 // set, is called for each removed path too.
 func executeWithProgress(ios *iostreams.IOStreams, plan *delete.Plan, sizes map[string]int64, onRemove func(delete.Kind, string)) *delete.Result {
+	opts, done := progressOptions(ios, plan, sizes, onRemove)
+	defer done()
+	return delete.Execute(plan, opts)
+}
+
+// progressOptions starts the progress line of executeWithProgress and
+// returns the options that feed it and the function that ends it.
+func progressOptions(ios *iostreams.IOStreams, plan *delete.Plan, sizes map[string]int64, onRemove func(delete.Kind, string)) (delete.ExecOptions, func()) {
 	prog := newDeleteProgress(ios, len(plan.Repos)+len(plan.Snapshots), plan.ExpectedFreedSize)
-	defer prog.done()
-	return delete.Execute(plan, delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
+	return delete.ExecOptions{OnRemove: func(kind delete.Kind, path string) {
 		switch kind {
 		case delete.KindRepo:
 			prog.add(1, sizes[path])
@@ -118,7 +125,17 @@ func executeWithProgress(ios *iostreams.IOStreams, plan *delete.Plan, sizes map[
 		if onRemove != nil {
 			onRemove(kind, path)
 		}
-	}})
+	}}, prog.done
+}
+
+// selectedRepoSizes maps the repo folders of sel to what removing them
+// whole frees.
+func selectedRepoSizes(plan *delete.Plan, sel []scan.Selection) map[string]int64 {
+	sizes := make(map[string]int64, len(sel))
+	for _, s := range sel {
+		sizes[s.Repo.Path] = delete.SizeInCache(s.Repo, plan.CacheDir)
+	}
+	return sizes
 }
 
 // repoSizes maps the repo folders of c to what removing them whole frees.

@@ -125,16 +125,6 @@ func exitCodeFor(err error, ios *iostreams.IOStreams, cmdPath string) int {
 	return ExitError
 }
 
-// upstreamError carries a message worded exactly as upstream prints it
-// (capitalised, with a final period), shown to the user as it is.
-type upstreamError struct{ msg string }
-
-func (e *upstreamError) Error() string { return e.msg }
-
-func upstreamErrorf(format string, args ...any) error {
-	return &upstreamError{msg: fmt.Sprintf(format, args...)}
-}
-
 // foregroundChildren counts the programs (the editor) that hfcache has
 // handed the terminal to; while it is not zero, Ctrl-C is theirs.
 var foregroundChildren atomic.Int32

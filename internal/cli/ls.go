@@ -2,14 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/cachefilter"
 	"github.com/hfcache/hfcache/internal/iostreams"
-	"github.com/hfcache/hfcache/internal/prune"
+	"github.com/hfcache/hfcache/internal/listing"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -31,8 +31,6 @@ type LsOptions struct {
 	Targets          []string
 	Include, Exclude []string
 	Revision         string
-
-	cmd *cobra.Command
 }
 
 func newLsCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -75,7 +73,7 @@ hf download). Quiet mode prints the hf:// URI of each file, which rm takes.`,
 			negated(cmd, &opts.Revisions, "revisions")
 			negated(cmd, &opts.ShowWarnings, "show-warnings")
 			opts.LimitSet = cmd.Flags().Changed("limit")
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runLs(opts)
 		},
 	}
@@ -93,15 +91,8 @@ hf download). Quiet mode prints the hf:// URI of each file, which rm takes.`,
 	return cmd
 }
 
-// lsEntry is one row: a repo, or one of its revisions.
-type lsEntry struct {
-	repo *scan.Repo
-	rev  *scan.Revision
-}
-
 func runLs(opts *LsOptions) error {
-	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, true)
+	o, err := newModernOut(opts.IO, "ls", "[OPTIONS]", opts.Format, true)
 	if err != nil {
 		return err
 	}
@@ -118,119 +109,20 @@ func runLs(opts *LsOptions) error {
 	if err != nil {
 		return err
 	}
-	now := ios.Now()
-
-	entries := collectLsEntries(cache, opts.Revisions)
-	q := cachefilter.Query{Limit: -1}
-	for _, expr := range opts.Filters {
-		f, err := cachefilter.ParseFilter(expr)
-		if err != nil {
-			return o.usageError("Invalid value: " + err.Error())
-		}
-		q.Filters = append(q.Filters, f)
+	// Upstream parses the filters after the scan: a missing cache is
+	// reported before a bad filter.
+	q, err := lsQuery(o, opts)
+	if err != nil {
+		return err
 	}
-	if opts.Sort != "" {
-		s, err := cachefilter.ParseSort(opts.Sort)
-		if err != nil {
-			return o.usageError("Invalid value: " + err.Error())
-		}
-		q.Sort = &s
-	}
-	if opts.LimitSet {
-		if opts.Limit < 0 {
-			return o.usageError(fmt.Sprintf("Invalid value: Limit must be a positive integer, got %d.", opts.Limit))
-		}
-		q.Limit = opts.Limit
-	}
-	rows := make([]cachefilter.Entry, len(entries))
-	for i, e := range entries {
-		rows[i] = filterEntry(e)
-	}
-	var selected []lsEntry
-	for _, i := range q.Apply(rows, now) {
-		selected = append(selected, entries[i])
-	}
-
-	if o.mode == render.FormatCSV {
-		repos := make([]*scan.Repo, len(selected))
-		var revs []*scan.Revision
-		if opts.Revisions {
-			revs = make([]*scan.Revision, len(selected))
-		}
-		for i, e := range selected {
-			repos[i] = e.repo
-			if opts.Revisions {
-				revs[i] = e.rev
-			}
-		}
-		fmt.Fprint(ios.Out, render.LsCSV(repos, revs))
-	} else {
-		items := make([]render.Object, len(selected))
-		for i, e := range selected {
-			if opts.Revisions {
-				items[i] = render.LsRevisionItem(e.repo, e.rev, now)
-			} else {
-				items[i] = render.LsRepoItem(e.repo, now)
-			}
-		}
-		if opts.Revisions {
-			o.table(items, render.LsRevisionColumns, "revision")
-		} else {
-			o.table(items, render.LsRepoColumns, "id")
-		}
-	}
-
-	if len(selected) > 0 {
-		seen := map[*scan.Repo]bool{}
-		revCount := 0
-		repos := make([]*scan.Repo, len(selected))
-		var revs []*scan.Revision
-		for i, e := range selected {
-			repos[i] = e.repo
-			if opts.Revisions {
-				revCount++
-				revs = append(revs, e.rev)
-			} else {
-				revCount += len(e.repo.Revisions)
-			}
-			seen[e.repo] = true
-		}
-		// Upstream's sum of the sizes, except that a payload of the shared
-		// blob store counts once however many repos link to it.
-		size := scan.SharedSize(cache.Path, repos, revs)
-		o.text(o.ansi.Bold(render.LsSummary(len(seen), revCount, size)))
-	}
-	if line := xetSummary(ios, cache.Path); line != "" {
+	now := opts.IO.Now()
+	l := listing.List(cache, opts.Revisions, q, now)
+	printListing(o, l, now)
+	if line := xetSummary(opts.IO, cache.Path); line != "" {
 		o.text(line)
 	}
-
-	if n := len(cache.Warnings); n > 0 {
-		if opts.ShowWarnings {
-			for _, w := range cache.Warnings {
-				o.warning(strings.TrimRight(w.Error(), ".") + ". Repo ignored.")
-			}
-		} else {
-			o.warning(fmt.Sprintf("Found %d cache inconsistencies. Re-run with `--show-warnings` to display them.", n))
-		}
-	}
-	var nInc int
-	var incSize int64
-	for _, r := range cache.Repos {
-		for _, b := range r.Incomplete {
-			nInc++
-			incSize += b.Size
-		}
-	}
-	if nInc > 0 {
-		o.hint(fmt.Sprintf("Found %d incomplete download(s) totalling %s. Remove them with 'hfcache prune'.", nInc, render.Size(incSize)))
-	}
-	if unused := prune.SharedOrphans(cache); len(unused) > 0 {
-		var n int64
-		for _, b := range unused {
-			n += b.Size
-		}
-		o.hint(fmt.Sprintf("Found %d shared blob(s) no repo uses, totalling %s. Remove them with 'hfcache prune --orphans'.", len(unused), render.Size(n)))
-	}
+	printLsWarnings(o, cache, opts.ShowWarnings)
+	printLsHints(o, l)
 	trashHints(o, cache.Path)
 	if paths := unreadableRepos(cache); len(paths) > 0 {
 		o.errorMsg(unreadableMessage(paths, "--show-warnings"))
@@ -239,47 +131,79 @@ func runLs(opts *LsOptions) error {
 	return nil
 }
 
-// collectLsEntries lists repos (or revisions) ordered by cache id, then
-// revision hash, as upstream does before filtering and sorting.
-func collectLsEntries(c *scan.Cache, revisions bool) []lsEntry {
-	var entries []lsEntry
-	for _, r := range c.Repos {
-		if !revisions {
-			entries = append(entries, lsEntry{repo: r})
-			continue
+// lsQuery turns --filter, --sort and --limit into a query; a bad one is a
+// usage error (printed).
+func lsQuery(o *modernOut, opts *LsOptions) (cachefilter.Query, error) {
+	q := cachefilter.Query{Limit: -1}
+	for _, expr := range opts.Filters {
+		f, err := cachefilter.ParseFilter(expr)
+		if err != nil {
+			return q, o.usageError("Invalid value: " + err.Error())
 		}
-		for _, rev := range r.Revisions {
-			entries = append(entries, lsEntry{repo: r, rev: rev})
-		}
+		q.Filters = append(q.Filters, f)
 	}
-	sort.SliceStable(entries, func(i, j int) bool {
-		a, b := render.CacheID(entries[i].repo), render.CacheID(entries[j].repo)
-		if a != b {
-			return a < b
+	if opts.Sort != "" {
+		s, err := cachefilter.ParseSort(opts.Sort)
+		if err != nil {
+			return q, o.usageError("Invalid value: " + err.Error())
 		}
-		if entries[i].rev == nil || entries[j].rev == nil {
-			return false
+		q.Sort = &s
+	}
+	if opts.LimitSet {
+		if opts.Limit < 0 {
+			return q, o.usageError(fmt.Sprintf("Invalid value: Limit must be a positive integer, got %d.", opts.Limit))
 		}
-		return entries[i].rev.Hash < entries[j].rev.Hash
-	})
-	return entries
+		q.Limit = opts.Limit
+	}
+	return q, nil
 }
 
-func filterEntry(e lsEntry) cachefilter.Entry {
-	fe := cachefilter.Entry{
-		ID:       render.CacheID(e.repo),
-		Type:     e.repo.Type,
-		Size:     e.repo.Size,
-		Accessed: e.repo.LastAccessed,
-		Modified: e.repo.LastModified,
-		Refs:     e.repo.Refs(),
+// printListing prints the rows in the output mode, then the summary.
+func printListing(o *modernOut, l listing.Listing, now time.Time) {
+	if o.mode == render.FormatCSV {
+		fmt.Fprint(o.ios.Out, render.LsCSV(l.RepoList(), l.RevisionList()))
+	} else {
+		items := make([]render.Object, len(l.Rows))
+		for i, r := range l.Rows {
+			if l.Revisions {
+				items[i] = render.LsRevisionItem(r.Repo, r.Rev, now)
+			} else {
+				items[i] = render.LsRepoItem(r.Repo, now)
+			}
+		}
+		if l.Revisions {
+			o.table(items, render.LsRevisionColumns, "revision")
+		} else {
+			o.table(items, render.LsRepoColumns, "id")
+		}
 	}
-	if e.rev != nil {
-		fe.Size = e.rev.Size
-		fe.Modified = e.rev.LastModified
-		fe.Refs = e.rev.Refs
+	if len(l.Rows) > 0 {
+		o.text(o.ansi.Bold(render.LsSummary(l.Repos, l.RevisionCount, l.Size)))
 	}
-	return fe
+}
+
+// printLsWarnings prints the cache's inconsistencies, or how many there are.
+func printLsWarnings(o *modernOut, cache *scan.Cache, each bool) {
+	n := len(cache.Warnings)
+	switch {
+	case n == 0:
+	case each:
+		for _, w := range cache.Warnings {
+			o.warning(strings.TrimRight(w.Error(), ".") + ". Repo ignored.")
+		}
+	default:
+		o.warning(fmt.Sprintf("Found %d cache inconsistencies. Re-run with `--show-warnings` to display them.", n))
+	}
+}
+
+// printLsHints points at what prune would reclaim.
+func printLsHints(o *modernOut, l listing.Listing) {
+	if l.Incomplete > 0 {
+		o.hint(fmt.Sprintf("Found %d incomplete download(s) totalling %s. Remove them with 'hfcache prune'.", l.Incomplete, render.Size(l.IncompleteSize)))
+	}
+	if l.UnusedShared > 0 {
+		o.hint(fmt.Sprintf("Found %d shared blob(s) no repo uses, totalling %s. Remove them with 'hfcache prune --orphans'.", l.UnusedShared, render.Size(l.UnusedSharedSize)))
+	}
 }
 
 func validSort(s string) bool {

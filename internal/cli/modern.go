@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 )
@@ -24,6 +25,14 @@ type FormatFlags struct {
 	JSON       bool
 	Quiet      bool
 	NoTruncate bool
+	// FormatSet is true when --format was given (even as its default,
+	// "auto": it then conflicts with --json or --quiet, as in click).
+	FormatSet bool
+}
+
+// formatFlagsGiven records in f which of the formatting flags cmd was given.
+func formatFlagsGiven(cmd *cobra.Command, f *FormatFlags) {
+	f.FormatSet = cmd.Flags().Changed("format")
 }
 
 func addFormatFlags(cmd *cobra.Command, f *FormatFlags, csv bool) {
@@ -73,15 +82,16 @@ func isAgent(ios *iostreams.IOStreams) bool {
 	return strings.TrimSpace(ios.Getenv("AI_AGENT")) != "" || strings.TrimSpace(ios.Getenv("AGENT")) != ""
 }
 
-// newModernOut resolves the output mode from the flags. Conflicting or
-// unknown formats are usage errors, printed the click way.
-func newModernOut(ios *iostreams.IOStreams, cmd *cobra.Command, usage string, f FormatFlags, csv bool) (*modernOut, error) {
-	o := &modernOut{ios: ios, cmd: "hfcache " + cmd.Name(), usage: usage, noTruncate: f.NoTruncate}
+// newModernOut resolves the output mode from the flags of the verb named
+// verb ("ls"). Conflicting or unknown formats are usage errors, printed the
+// click way.
+func newModernOut(ios *iostreams.IOStreams, verb, usage string, f FormatFlags, csv bool) (*modernOut, error) {
+	o := &modernOut{ios: ios, cmd: "hfcache " + verb, usage: usage, noTruncate: f.NoTruncate}
 	agent := isAgent(ios)
 	o.ansi = render.ANSI{Disabled: ios.ColorDisabled() || agent}
 	o.mode = render.FormatHuman
 	var chosen []string
-	if cmd.Flags().Changed("format") {
+	if f.FormatSet {
 		chosen = append(chosen, "--format")
 	}
 	if f.JSON {
@@ -163,7 +173,7 @@ func (o *modernOut) table(items []render.Object, cols []render.Column, idKey str
 		}
 		fmt.Fprintln(o.ios.Out, render.AgentTable(items, keys))
 	case render.FormatJSON:
-		fmt.Fprintln(o.ios.Out, render.PyJSON(items))
+		fmt.Fprintln(o.ios.Out, pycompat.JSON(items))
 	case render.FormatQuiet:
 		fmt.Fprint(o.ios.Out, render.QuietIDs(items, idKey))
 	}

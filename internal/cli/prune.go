@@ -11,7 +11,6 @@ import (
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/prune"
 	"github.com/hfcache/hfcache/internal/render"
-	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // PruneOptions are the inputs of prune.
@@ -26,8 +25,6 @@ type PruneOptions struct {
 	Xet      bool
 	Force    bool
 	Format   FormatFlags
-
-	cmd *cobra.Command
 }
 
 func newPruneCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -69,7 +66,7 @@ Linux); elsewhere, or to override, close those programs and pass --force.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runPrune(opts)
 		},
 	}
@@ -86,8 +83,7 @@ Linux); elsewhere, or to override, close those programs and pass --force.`,
 }
 
 func runPrune(opts *PruneOptions) error {
-	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS]", opts.Format, false)
+	o, err := newModernOut(opts.IO, "prune", "[OPTIONS]", opts.Format, false)
 	if err != nil {
 		return err
 	}
@@ -107,198 +103,111 @@ func runPrune(opts *PruneOptions) error {
 	if err != nil {
 		return err
 	}
-
-	var sel []render.Selection
-	var hashes []string
-	for _, rr := range prune.Detached(cache, opts.KeepLast) {
-		sel = append(sel, render.Selection{Repo: rr.Repo, Revs: rr.Revs})
-		for _, rev := range rr.Revs {
-			hashes = append(hashes, rev.Hash)
-		}
+	plan, err := prune.NewPlan(cache, prune.Options{KeepLast: opts.KeepLast, Orphans: opts.Orphans, Locks: opts.Locks})
+	if len(plan.Running) > 0 {
+		o.warning(fmt.Sprintf("Skipping %d incomplete download(s) still in progress.", len(plan.Running)))
 	}
-	incomplete, running := prune.Incomplete(cache)
-	if len(running) > 0 {
-		o.warning(fmt.Sprintf("Skipping %d incomplete download(s) still in progress.", len(running)))
+	if err != nil {
+		return o.failErr(err.Error(), err)
 	}
-	var incompleteSize int64
-	for _, b := range incomplete {
-		incompleteSize += b.Size
+	if plan.Trash.Refused != nil {
+		o.hint(trashRefusedMessage(plan.Trash.Refused))
 	}
-	plan := planSelections(cache, sel)
-
-	var orphans, sharedOrphans []scan.Blob
-	var orphanSize int64
-	if opts.Orphans {
-		all, err := prune.Orphans(cache)
-		if err != nil {
-			return o.failErr(fmt.Sprintf("list orphan blobs: %v", err), err)
-		}
-		for _, b := range all {
-			if delete.InsideAny(b.Path, plan.Repos) {
-				continue // goes with its repo
-			}
-			orphans = append(orphans, b)
-			orphanSize += b.Size
-		}
-		for _, b := range prune.SharedOrphans(cache) {
-			if _, ok := plan.SharedPayloads[b.Path]; ok {
-				continue // the deletion examines it anyway
-			}
-			sharedOrphans = append(sharedOrphans, b)
-			orphanSize += b.Size
-		}
-	}
-	var locks []string
-	if opts.Locks {
-		if locks, err = prune.StaleLocks(cache.Path, incomplete); err != nil {
-			return o.failErr(fmt.Sprintf("list lock files: %v", err), err)
-		}
-	}
-
-	// What interrupted deletions left in the trash (no scanner sees it).
-	remains := delete.TrashRemains(cache.Path)
-	if remains.Refused != nil {
-		o.hint(trashRefusedMessage(remains.Refused))
-	}
-	otherTrashHints(o, cache.Path, remains)
-
-	if len(hashes) == 0 && len(incomplete) == 0 && len(orphans) == 0 && len(sharedOrphans) == 0 && len(locks) == 0 && len(remains.Dead) == 0 {
+	otherTrashHints(o, cache.Path, plan.Trash)
+	if plan.Empty() {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
 		return nil
 	}
-	counts := countDeletions(sel)
-	total := render.Size(plan.ExpectedFreedSize + incompleteSize + orphanSize + remains.Size)
-
-	summary := pruneSummary(counts.totalRevs, len(incomplete), len(orphans), len(sharedOrphans), len(locks), len(remains.Dead))
-	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, total))
-	if len(sel) > 0 {
-		o.text(render.SelectedRevisions(sel))
-	}
-	for _, e := range remains.Dead {
-		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cache.Path, e.Path), render.Size(e.Size)))
-	}
-	for _, b := range orphans {
-		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
-	}
-	for _, b := range sharedOrphans {
-		o.text(fmt.Sprintf("  - unused shared blob %s %s", relTo(cache.Path, b.Path), render.Size(b.Size)))
-	}
-	for _, l := range locks {
-		o.text("  - stale lock " + relTo(cache.Path, l))
-	}
-
+	printPrunePlan(o, plan)
 	if opts.DryRun {
-		data := render.Object{
-			{Key: "dry_run", Value: true},
-			{Key: "revisions", Value: counts.totalRevs},
-			{Key: "incomplete", Value: len(incomplete)},
-		}
-		if opts.Orphans {
-			data = append(data, render.KV{Key: "orphans", Value: len(orphans) + len(sharedOrphans)})
-		}
-		if opts.Locks {
-			data = append(data, render.KV{Key: "locks", Value: len(locks)})
-		}
-		if len(remains.Dead) > 0 {
-			data = append(data, render.KV{Key: "interrupted_deletions", Value: len(remains.Dead)})
-		}
-		data = append(data, render.KV{Key: "size", Value: total})
-		o.result("Dry run: no files were deleted.", data)
+		o.result("Dry run: no files were deleted.", pruneDryRunData(plan))
 		return nil
 	}
 	if err := o.confirm("Proceed?", opts.Yes); err != nil {
 		return err
 	}
+	res := plan.Execute(func() (delete.ExecOptions, func()) {
+		return progressOptions(opts.IO, plan.Deletion, selectedRepoSizes(plan.Deletion, plan.Revisions), nil)
+	})
+	return reportPrune(o, plan, res)
+}
 
-	// Interrupted deletions first (every deletion would complete them
-	// anyway, before its own work).
-	var trashFreed int64
-	trashDeleted := 0
-	if len(remains.Dead) > 0 {
-		trashDeleted, trashFreed = delete.ReclaimTrash(cache.Path, scan.Options{Modern: cache.Modern})
+// printPrunePlan lists what prune is about to delete.
+func printPrunePlan(o *modernOut, plan *prune.Plan) {
+	cacheDir := plan.Cache.Path
+	summary := pruneSummary(plan.RevisionCount(), len(plan.Incomplete), len(plan.Orphans), len(plan.SharedOrphans), len(plan.Locks), len(plan.Trash.Dead))
+	o.text(fmt.Sprintf("About to delete %s (%s total).", summary, render.Size(plan.Size())))
+	if len(plan.Revisions) > 0 {
+		o.text(render.SelectedRevisions(plan.Revisions))
 	}
-	done := executeSelections(ios, plan, sel)
-	failed := reportResult(o, done.res)
-	// What was saved: the revisions as planned (as upstream counts them),
-	// plus each partial download, orphan blob and shared payload really
-	// removed (one kept because a snapshot uses it now is not counted).
-	saved := plan.ExpectedFreedSize + trashFreed
-	looseFailed := 0
-	sizes := map[string]int64{}
-	partial := map[string]bool{}
-	var files []string
-	for _, b := range incomplete {
-		partial[b.Path] = true
+	for _, e := range plan.Trash.Dead {
+		o.text(fmt.Sprintf("  - interrupted deletion %s %s", relTo(cacheDir, e.Path), render.Size(e.Size)))
 	}
-	for _, b := range append(append([]scan.Blob(nil), incomplete...), orphans...) {
-		files = append(files, b.Path)
-		sizes[b.Path] = b.Size
+	for _, b := range plan.Orphans {
+		o.text(fmt.Sprintf("  - orphan blob %s %s", relTo(cacheDir, b.Path), render.Size(b.Size)))
 	}
-	incompleteDeleted, orphansDeleted := 0, 0
-	if len(files) > 0 {
-		loose := delete.RemoveLoose(cache, files, delete.ExecOptions{OnRemove: func(_ delete.Kind, p string) {
-			saved += sizes[p]
-			if partial[p] {
-				incompleteDeleted++
-			} else {
-				orphansDeleted++
-			}
-		}})
-		if reportResult(o, loose) {
-			failed = true
-			looseFailed += len(loose.Failures) + len(loose.Locked)
-		}
+	for _, b := range plan.SharedOrphans {
+		o.text(fmt.Sprintf("  - unused shared blob %s %s", relTo(cacheDir, b.Path), render.Size(b.Size)))
 	}
-	sharedDeleted := 0
-	if len(sharedOrphans) > 0 {
-		paths := make([]string, len(sharedOrphans))
-		for i, b := range sharedOrphans {
-			paths[i] = b.Path
-		}
-		collected := delete.CollectShared(cache, paths, delete.ExecOptions{})
-		saved += collected.FreedSize
-		sharedDeleted = collected.Removed
-		failed = reportResult(o, collected) || failed
+	for _, l := range plan.Locks {
+		o.text("  - stale lock " + relTo(cacheDir, l))
 	}
-	locksDeleted := 0
-	if len(locks) > 0 {
-		// A lock taken since the listing keeps its repo's lock files
-		// (reported as kept, not as a failure).
-		res := delete.RemoveLoose(cache, locks, delete.ExecOptions{OnRemove: func(delete.Kind, string) { locksDeleted++ }})
-		if reportResult(o, res) {
-			failed = true
-			looseFailed += len(res.Failures)
-		}
+}
+
+// pruneDryRunData is the data of a dry run's result.
+func pruneDryRunData(plan *prune.Plan) render.Object {
+	data := render.Object{
+		{Key: "dry_run", Value: true},
+		{Key: "revisions", Value: plan.RevisionCount()},
+		{Key: "incomplete", Value: len(plan.Incomplete)},
 	}
-	if !failed {
-		fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", render.Size(saved))
+	if plan.Options.Orphans {
+		data = append(data, render.KV{Key: "orphans", Value: len(plan.Orphans) + len(plan.SharedOrphans)})
+	}
+	if plan.Options.Locks {
+		data = append(data, render.KV{Key: "locks", Value: len(plan.Locks)})
+	}
+	if len(plan.Trash.Dead) > 0 {
+		data = append(data, render.KV{Key: "interrupted_deletions", Value: len(plan.Trash.Dead)})
+	}
+	return append(data, render.KV{Key: "size", Value: render.Size(plan.Size())})
+}
+
+// reportPrune reports what a prune really removed: what it could not
+// remove, then the summary, or the exit-1 error of an incomplete prune.
+func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
+	failed := false
+	for _, x := range res.Executions() {
+		failed = reportResult(o, x) || failed
 	}
 	if failed {
 		extra := ""
-		if looseFailed > 0 {
-			extra = fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", looseFailed)
+		if res.LooseFailed > 0 {
+			extra = fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", res.LooseFailed)
 		}
-		return o.incomplete(done, extra)
+		return o.incomplete(executed{res: res.Revisions, repos: res.Repos, revisions: res.RevisionsRemoved}, extra)
 	}
-
+	freed := render.Size(res.Freed)
+	fmt.Fprintf(o.ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
 	// What is really gone: a blob kept because a snapshot uses it now, or
 	// a lock file whose repo got busy, is reported above and not counted.
+	revs := plan.RevisionCount()
 	data := render.Object{
-		{Key: "revisions_deleted", Value: counts.totalRevs},
-		{Key: "incomplete_deleted", Value: incompleteDeleted},
+		{Key: "revisions_deleted", Value: revs},
+		{Key: "incomplete_deleted", Value: res.Incomplete},
 	}
-	if opts.Orphans {
-		data = append(data, render.KV{Key: "orphans_deleted", Value: orphansDeleted + sharedDeleted})
+	if plan.Options.Orphans {
+		data = append(data, render.KV{Key: "orphans_deleted", Value: res.Orphans + res.SharedOrphans})
 	}
-	if opts.Locks {
-		data = append(data, render.KV{Key: "locks_deleted", Value: locksDeleted})
+	if plan.Options.Locks {
+		data = append(data, render.KV{Key: "locks_deleted", Value: res.Locks})
 	}
-	if trashDeleted > 0 {
-		data = append(data, render.KV{Key: "interrupted_deletions_completed", Value: trashDeleted})
+	if res.Interrupted > 0 {
+		data = append(data, render.KV{Key: "interrupted_deletions_completed", Value: res.Interrupted})
 	}
-	data = append(data, render.KV{Key: "freed", Value: render.Size(saved)})
-	summary = pruneSummary(counts.totalRevs, incompleteDeleted, orphansDeleted, sharedDeleted, locksDeleted, trashDeleted)
-	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, render.Size(saved)), data)
+	data = append(data, render.KV{Key: "freed", Value: freed})
+	summary := pruneSummary(revs, res.Incomplete, res.Orphans, res.SharedOrphans, res.Locks, res.Interrupted)
+	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, freed), data)
 	return nil
 }
 

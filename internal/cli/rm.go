@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +12,7 @@ import (
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
+	"github.com/hfcache/hfcache/internal/target"
 )
 
 // RmOptions are the inputs of rm.
@@ -28,8 +27,6 @@ type RmOptions struct {
 	// delete instead of whole revisions (see files.go).
 	Include, Exclude []string
 	Revision         string
-
-	cmd *cobra.Command
 }
 
 func newRmCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -74,7 +71,7 @@ File targets cannot be mixed with repo or revision targets.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			negated(cmd, &opts.DryRun, "dry-run")
 			opts.Targets = args
-			opts.cmd = cmd
+			formatFlagsGiven(cmd, &opts.Format)
 			return runRm(opts)
 		},
 	}
@@ -88,182 +85,8 @@ File targets cannot be mixed with repo or revision targets.`,
 	return cmd
 }
 
-var hex40 = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-
-// rmResolution is what the targets of rm select.
-type rmResolution struct {
-	selected map[*scan.Repo]map[*scan.Revision]bool
-	hashes   []string
-	missing  []string
-}
-
-func (r *rmResolution) add(repo *scan.Repo, rev *scan.Revision) {
-	if r.selected[repo] == nil {
-		r.selected[repo] = map[*scan.Revision]bool{}
-	}
-	if !r.selected[repo][rev] {
-		r.selected[repo][rev] = true
-		r.hashes = append(r.hashes, rev.Hash)
-	}
-}
-
-func (r *rmResolution) selections() []render.Selection {
-	var sel []render.Selection
-	for repo, revs := range r.selected {
-		s := render.Selection{Repo: repo}
-		for rev := range revs {
-			s.Revs = append(s.Revs, rev)
-		}
-		sel = append(sel, s)
-	}
-	sort.Slice(sel, func(i, j int) bool { return sel[i].Repo.Path < sel[j].Repo.Path })
-	return sel
-}
-
-// ambiguousRevisionError says a bare revision hash is held by several
-// cached repos (a fork copied with cp -a, one model cached under two
-// names): rm removes nothing and names the repos, so that the user picks
-// one as type/repo_id@hash.
-type ambiguousRevisionError struct {
-	hash  string
-	repos []string
-}
-
-func (e *ambiguousRevisionError) Error() string {
-	return fmt.Sprintf("revision %s is held by %d cached repos: %s. Nothing was deleted; name the one to delete as %s@%s.",
-		e.hash, len(e.repos), strings.Join(e.repos, ", "), e.repos[0], e.hash)
-}
-
-// resolveTargets maps rm's targets to revisions as upstream does, plus bare
-// repo ids that name exactly one cached repo and type/repo_id@hash for one
-// revision of one repo. A bare hash that several repos hold is refused
-// (*ambiguousRevisionError): which copy to delete is the user's choice.
-func resolveTargets(c *scan.Cache, targets []string) (*rmResolution, error) {
-	res := &rmResolution{selected: map[*scan.Repo]map[*scan.Revision]bool{}}
-	byCacheID := map[string]*scan.Repo{}
-	byRepoID := map[string][]*scan.Repo{}
-	type holder struct {
-		repo *scan.Repo
-		rev  *scan.Revision
-	}
-	byHash := map[string][]holder{}
-	for _, repo := range c.Repos {
-		byCacheID[strings.ToLower(render.CacheID(repo))] = repo
-		byRepoID[strings.ToLower(repo.ID)] = append(byRepoID[strings.ToLower(repo.ID)], repo)
-		for _, rev := range repo.Revisions {
-			h := strings.ToLower(rev.Hash)
-			byHash[h] = append(byHash[h], holder{repo, rev})
-		}
-	}
-	for _, raw := range targets {
-		target := strings.TrimSpace(raw)
-		if target == "" {
-			continue
-		}
-		if hex40.MatchString(target) {
-			holders := byHash[strings.ToLower(target)]
-			switch len(holders) {
-			case 0:
-				res.missing = append(res.missing, raw)
-			case 1:
-				res.add(holders[0].repo, holders[0].rev)
-			default:
-				e := &ambiguousRevisionError{hash: strings.ToLower(target)}
-				for _, h := range holders {
-					e.repos = append(e.repos, render.CacheID(h.repo))
-				}
-				sort.Strings(e.repos)
-				return nil, e
-			}
-			continue
-		}
-		id, hash := target, ""
-		if at := strings.LastIndex(target, "@"); at > 0 && !strings.HasPrefix(target, "hf://") && hex40.MatchString(target[at+1:]) {
-			id, hash = target[:at], strings.ToLower(target[at+1:])
-		}
-		isURI := strings.HasPrefix(id, "hf://")
-		if isURI {
-			var err error
-			if id, err = repoCacheIDFromURI(id); err != nil {
-				return nil, err
-			}
-		}
-		repo := byCacheID[strings.ToLower(id)]
-		if repo == nil && !isURI {
-			switch matches := byRepoID[strings.ToLower(id)]; len(matches) {
-			case 0:
-			case 1:
-				repo = matches[0]
-			default:
-				ids := make([]string, len(matches))
-				for i, m := range matches {
-					ids[i] = render.CacheID(m)
-				}
-				return nil, fmt.Errorf("%q matches several cached repos: %s; use type/repo_id to pick one", id, strings.Join(ids, ", "))
-			}
-		}
-		if repo == nil {
-			res.missing = append(res.missing, raw)
-			continue
-		}
-		found := false
-		for _, rev := range repo.Revisions {
-			if hash == "" || strings.ToLower(rev.Hash) == hash {
-				res.add(repo, rev)
-				found = true
-			}
-		}
-		if hash != "" && !found {
-			res.missing = append(res.missing, raw)
-		}
-	}
-	return res, nil
-}
-
-// repoCacheIDFromURI turns hf://[models/|datasets/|spaces/]ns/name into
-// "model/ns/name"; revisions and paths are refused as upstream does.
-func repoCacheIDFromURI(uri string) (string, error) {
-	body := strings.TrimPrefix(uri, "hf://")
-	if body == "" {
-		return "", upstreamErrorf("Invalid HF URI: %s. Empty body after 'hf://'.", uri)
-	}
-	segs := strings.Split(body, "/")
-	typ := "model"
-	switch segs[0] {
-	case "models", "datasets", "spaces":
-		typ = strings.TrimSuffix(segs[0], "s")
-		segs = segs[1:]
-	case "buckets", "kernels":
-		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
-	}
-	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
-		return "", upstreamErrorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
-	}
-	if strings.Contains(segs[1], "@") || len(segs) > 2 {
-		return "", upstreamErrorf("Only repo-level hf:// URIs are supported by `hfcache rm` for now.")
-	}
-	return typ + "/" + segs[0] + "/" + segs[1], nil
-}
-
-// deletionCounts are upstream's summarize_deletions.
-type deletionCounts struct{ repos, partialRevs, totalRevs int }
-
-func countDeletions(sel []render.Selection) deletionCounts {
-	var c deletionCounts
-	for _, s := range sel {
-		c.totalRevs += len(s.Revs)
-		if s.Whole() {
-			c.repos++
-		} else {
-			c.partialRevs += len(s.Revs)
-		}
-	}
-	return c
-}
-
 func runRm(opts *RmOptions) error {
-	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] TARGETS...", opts.Format, false)
+	o, err := newModernOut(opts.IO, "rm", "[OPTIONS] TARGETS...", opts.Format, false)
 	if err != nil {
 		return err
 	}
@@ -277,8 +100,8 @@ func runRm(opts *RmOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := resolveTargets(cache, opts.Targets)
-	var ambiguous *ambiguousRevisionError
+	res, err := target.Resolve(cache, opts.Targets)
+	var ambiguous *target.AmbiguousRevisionError
 	if errors.As(err, &ambiguous) {
 		o.errorMsg(err.Error())
 		return &ExitCodeError{Code: ExitUsage}
@@ -286,40 +109,22 @@ func runRm(opts *RmOptions) error {
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
-	if len(res.missing) > 0 {
-		lines := make([]string, len(res.missing))
-		for i, m := range res.missing {
-			lines[i] = "  - " + m
-		}
-		o.warning("Could not find in cache:\n" + strings.Join(lines, "\n"))
-	}
-	if len(res.hashes) == 0 {
+	warnMissing(o, res.Missing)
+	if len(res.Hashes) == 0 {
 		o.text("Nothing to delete.")
 		return nil
 	}
-	sel := res.selections()
-	plan := planSelections(cache, sel)
-	counts := countDeletions(sel)
-
-	var parts []string
-	if counts.repos > 0 {
-		parts = append(parts, fmt.Sprintf("%d repo(s)", counts.repos))
-	}
-	if counts.partialRevs > 0 {
-		parts = append(parts, fmt.Sprintf("%d revision(s)", counts.partialRevs))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, fmt.Sprintf("%d revision(s)", counts.totalRevs))
-	}
+	sel := res.Selections()
+	plan := delete.PlanSelected(cache, sel)
+	counts := target.Count(sel)
 	freed := render.Size(plan.ExpectedFreedSize)
-	o.text(fmt.Sprintf("About to delete %s totalling %s.", strings.Join(parts, " and "), freed))
+	o.text(fmt.Sprintf("About to delete %s totalling %s.", rmSummary(counts), freed))
 	o.text(render.SelectedRevisions(sel))
-
 	if opts.DryRun {
 		o.result("Dry run: no files were deleted.", render.Object{
 			{Key: "dry_run", Value: true},
-			{Key: "repos", Value: counts.repos},
-			{Key: "revisions", Value: counts.totalRevs},
+			{Key: "repos", Value: counts.Repos},
+			{Key: "revisions", Value: counts.Revisions},
 			{Key: "size", Value: freed},
 		})
 		return nil
@@ -327,30 +132,45 @@ func runRm(opts *RmOptions) error {
 	if err := o.confirm("Proceed with deletion?", opts.Yes); err != nil {
 		return err
 	}
-	done := executeSelections(ios, plan, sel)
+	done := executeSelections(opts.IO, plan, sel)
 	if reportResult(o, done.res) {
 		return o.incomplete(done, "")
 	}
-	fmt.Fprintf(ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
-	o.result(fmt.Sprintf("Deleted %d repo(s) and %d revision(s); freed %s.", counts.repos, counts.totalRevs, freed), render.Object{
-		{Key: "repos_deleted", Value: counts.repos},
-		{Key: "revisions_deleted", Value: counts.totalRevs},
+	fmt.Fprintf(opts.IO.ErrOut, "Cache deletion done. Saved %s.\n", freed)
+	o.result(fmt.Sprintf("Deleted %d repo(s) and %d revision(s); freed %s.", counts.Repos, counts.Revisions, freed), render.Object{
+		{Key: "repos_deleted", Value: counts.Repos},
+		{Key: "revisions_deleted", Value: counts.Revisions},
 		{Key: "freed", Value: freed},
 	})
 	return nil
 }
 
-// planSelections plans the deletion of exactly the selected revisions of
-// the selected repos (delete.PlanSelected: a hash that several repos share
-// can never reach a repo that was not selected), against the whole cache
-// so that files other repos use are protected and shared payloads counted
-// once.
-func planSelections(c *scan.Cache, sel []render.Selection) *delete.Plan {
-	rs := make([]delete.RepoSelection, len(sel))
-	for i, s := range sel {
-		rs[i] = delete.RepoSelection{Repo: s.Repo, Revisions: s.Revs}
+// rmSummary names what rm deletes as upstream does: "2 repo(s) and 1
+// revision(s)".
+func rmSummary(c target.Counts) string {
+	var parts []string
+	if c.Repos > 0 {
+		parts = append(parts, fmt.Sprintf("%d repo(s)", c.Repos))
 	}
-	return delete.PlanSelected(c, rs)
+	if c.PartialRevisions > 0 {
+		parts = append(parts, fmt.Sprintf("%d revision(s)", c.PartialRevisions))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%d revision(s)", c.Revisions))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// warnMissing warns about the targets that name nothing cached.
+func warnMissing(o *modernOut, missing []string) {
+	if len(missing) == 0 {
+		return
+	}
+	lines := make([]string, len(missing))
+	for i, m := range missing {
+		lines[i] = "  - " + m
+	}
+	o.warning("Could not find in cache:\n" + strings.Join(lines, "\n"))
 }
 
 // executed is what an execution really removed, counted the way the
@@ -362,15 +182,13 @@ type executed struct {
 
 // executeSelections runs plan, the deletion of sel, and counts what is
 // really gone.
-func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []render.Selection) executed {
+func executeSelections(ios *iostreams.IOStreams, plan *delete.Plan, sel []scan.Selection) executed {
 	revsOf := map[string]int{}
-	sizes := map[string]int64{}
 	for _, s := range sel {
-		revsOf[s.Repo.Path] = len(s.Revs)
-		sizes[s.Repo.Path] = delete.SizeInCache(s.Repo, plan.CacheDir)
+		revsOf[s.Repo.Path] = len(s.Revisions)
 	}
 	var e executed
-	e.res = executeWithProgress(ios, plan, sizes, func(kind delete.Kind, path string) {
+	e.res = executeWithProgress(ios, plan, selectedRepoSizes(plan, sel), func(kind delete.Kind, path string) {
 		switch kind {
 		case delete.KindRepo:
 			e.repos++

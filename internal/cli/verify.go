@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
 	"github.com/hfcache/hfcache/internal/verify"
@@ -25,10 +26,9 @@ type VerifyOptions struct {
 	All      bool
 	Format   FormatFlags
 
-	// repoTypeSet is true when --repo-type or --type was given.
-	repoTypeSet bool
-
-	cmd *cobra.Command
+	// RepoTypeSet is true when --repo-type or --type was given: an id of
+	// the form "dataset/org/name" then only matches that type.
+	RepoTypeSet bool
 }
 
 func newVerifyCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -64,8 +64,8 @@ repo in the cache, with a progress line on a terminal.`,
 			if len(args) == 1 {
 				opts.RepoID = args[0]
 			}
-			opts.cmd = cmd
-			opts.repoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
+			formatFlagsGiven(cmd, &opts.Format)
+			opts.RepoTypeSet = cmd.Flags().Changed("repo-type") || cmd.Flags().Changed("type")
 			return runVerify(opts)
 		},
 	}
@@ -79,26 +79,14 @@ repo in the cache, with a progress line on a terminal.`,
 }
 
 func runVerify(opts *VerifyOptions) error {
-	ios := opts.IO
-	o, err := newModernOut(ios, opts.cmd, "[OPTIONS] REPO_ID", opts.Format, false)
+	o, err := newModernOut(opts.IO, "verify", "[OPTIONS] REPO_ID", opts.Format, false)
 	if err != nil {
 		return err
 	}
-	switch opts.RepoType {
-	case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
-	default:
-		return o.usageError(fmt.Sprintf("Invalid value for '--type' / '--repo-type': '%s' is not one of 'model', 'dataset', 'space'.", opts.RepoType))
+	if err := checkVerifyArgs(o, opts); err != nil {
+		return err
 	}
-	if opts.All && opts.RepoID != "" {
-		return o.usageError("REPO_ID and --all are mutually exclusive.")
-	}
-	if !opts.All && opts.RepoID == "" {
-		return o.usageError("Missing argument 'REPO_ID'.")
-	}
-	if opts.All && opts.Revision != "" {
-		return o.usageError("--revision needs a REPO_ID, not --all.")
-	}
-	dir, err := cacheDir(ios, opts.Dir)
+	dir, err := cacheDir(opts.IO, opts.Dir)
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
@@ -108,47 +96,59 @@ func runVerify(opts *VerifyOptions) error {
 	if opts.All {
 		return verifyAll(o, dir)
 	}
-
-	repoPath := filepath.Join(dir, scan.FolderName(opts.RepoType, opts.RepoID))
-	if !isDir(repoPath) {
-		// The ids ls prints and rm accepts: model/gpt2, dataset/org/name.
-		if typ, id, ok := strings.Cut(opts.RepoID, "/"); ok && id != "" && (typ == opts.RepoType || !opts.repoTypeSet) {
-			switch typ {
-			case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
-				if p := filepath.Join(dir, scan.FolderName(typ, id)); isDir(p) {
-					opts.RepoType, opts.RepoID, repoPath = typ, id, p
-				}
-			}
-		}
+	repo := verify.FindRepo(dir, opts.RepoType, opts.RepoID, opts.RepoTypeSet)
+	if repo.Path == "" {
+		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", repo.Type, repo.ID, dir))
 	}
-	if !isDir(repoPath) {
-		return o.fail(fmt.Sprintf("%s '%s' is not in the cache (%s).", opts.RepoType, opts.RepoID, dir))
-	}
-	rev, err := verify.ResolveRevision(repoPath, opts.Revision)
+	rev, err := verify.ResolveRevision(repo.Path, opts.Revision)
 	if err != nil {
-		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", opts.RepoType, opts.RepoID, err), err)
+		return o.failErr(fmt.Sprintf("Cannot verify %s '%s': %v.", repo.Type, repo.ID, err), err)
 	}
-	rep, err := verify.New().Revision(repoPath, rev)
+	rep, err := verify.New().Revision(repo.Path, rev)
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
+	return reportVerified(o, repo, rep)
+}
+
+// checkVerifyArgs rejects a bad command line (a usage error, printed).
+func checkVerifyArgs(o *modernOut, opts *VerifyOptions) error {
+	switch opts.RepoType {
+	case scan.TypeModel, scan.TypeDataset, scan.TypeSpace:
+	default:
+		return o.usageError(fmt.Sprintf("Invalid value for '--type' / '--repo-type': '%s' is not one of 'model', 'dataset', 'space'.", opts.RepoType))
+	}
+	switch {
+	case opts.All && opts.RepoID != "":
+		return o.usageError("REPO_ID and --all are mutually exclusive.")
+	case !opts.All && opts.RepoID == "":
+		return o.usageError("Missing argument 'REPO_ID'.")
+	case opts.All && opts.Revision != "":
+		return o.usageError("--revision needs a REPO_ID, not --all.")
+	}
+	return nil
+}
+
+// reportVerified prints the report of one revision and maps it to the
+// exit code.
+func reportVerified(o *modernOut, repo verify.Repo, rep *verify.Report) error {
 	if o.mode == render.FormatJSON {
-		fmt.Fprintln(ios.Out, render.PyJSON(reportObject(rep)))
+		fmt.Fprintln(o.ios.Out, pycompat.JSON(reportObject(rep)))
 	}
 	if !rep.OK() {
 		printProblems(o, rep)
 		// As upstream: the error line, no traceback hint, exit 1.
-		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", opts.RepoID, opts.RepoType, rep.SnapshotPath, rep.Revision))
+		o.errorMsg(fmt.Sprintf("Verification failed for '%s' (%s) in %s.\n  Revision: %s", repo.ID, repo.Type, rep.SnapshotPath, rep.Revision))
 		return &ExitCodeError{Code: ExitError}
 	}
 	if rep.Checked == 0 && rep.Unverifiable > 0 {
-		o.errorMsg(fmt.Sprintf("Nothing could be verified for %s '%s' (revision %s): %s", opts.RepoType, opts.RepoID, rep.Revision, unverifiedWhy(rep.Unverifiable)))
+		o.errorMsg(fmt.Sprintf("Nothing could be verified for %s '%s' (revision %s): %s", repo.Type, repo.ID, rep.Revision, unverifiedWhy(rep.Unverifiable)))
 		return &ExitCodeError{Code: ExitUnverified}
 	}
 	if o.mode != render.FormatJSON {
 		data := render.Object{
-			{Key: "repo_id", Value: opts.RepoID},
-			{Key: "repo_type", Value: opts.RepoType},
+			{Key: "repo_id", Value: repo.ID},
+			{Key: "repo_type", Value: repo.Type},
 			{Key: "revision", Value: rep.Revision},
 			{Key: "checked", Value: rep.Checked},
 		}
@@ -156,7 +156,7 @@ func runVerify(opts *VerifyOptions) error {
 			data = append(data, render.KV{Key: "unverifiable", Value: rep.Unverifiable})
 		}
 		data = append(data, render.KV{Key: "path", Value: rep.SnapshotPath})
-		o.result(fmt.Sprintf("Verified %d file(s) for %s '%s'. All checksums match.", rep.Checked, opts.RepoType, opts.RepoID), data)
+		o.result(fmt.Sprintf("Verified %d file(s) for %s '%s'. All checksums match.", rep.Checked, repo.Type, repo.ID), data)
 	}
 	return nil
 }
@@ -201,7 +201,7 @@ func verifyAll(o *modernOut, dir string) error {
 		for i, r := range reports {
 			objs[i] = reportObject(r)
 		}
-		fmt.Fprintln(ios.Out, render.PyJSON(objs))
+		fmt.Fprintln(ios.Out, pycompat.JSON(objs))
 	}
 	nProblems := 0
 	for _, r := range reports {
@@ -232,11 +232,6 @@ func verifyAll(o *modernOut, dir string) error {
 		o.result(fmt.Sprintf("Verified %d file(s) in %d revision(s) of %d repo(s). All checksums match.", checked, len(reports), len(repos)), data)
 	}
 	return nil
-}
-
-func isDir(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.IsDir()
 }
 
 // unverifiedWhy says why none of files files could be checked.

@@ -28,7 +28,7 @@ func TestFreedIfDeletedMatchesPlanner(t *testing.T) {
 		nonZeroDiff := 0
 		for _, repo := range c.Repos {
 			for _, rev := range repo.Revisions {
-				want := PlanSelected(c, []RepoSelection{{Repo: repo, Revisions: []*scan.Revision{rev}}}).ExpectedFreedSize
+				want := PlanSelected(c, []scan.Selection{{Repo: repo, Revisions: []*scan.Revision{rev}}}).ExpectedFreedSize
 				if got := f.Revisions[rev]; got != want {
 					t.Errorf("%s: %s %s frees %d, planner says %d", name, repo.ID, rev.Hash, got, want)
 				}
@@ -36,7 +36,7 @@ func TestFreedIfDeletedMatchesPlanner(t *testing.T) {
 					nonZeroDiff++
 				}
 			}
-			want := PlanSelected(c, []RepoSelection{{Repo: repo, Revisions: repo.Revisions}}).ExpectedFreedSize
+			want := PlanSelected(c, []scan.Selection{{Repo: repo, Revisions: repo.Revisions}}).ExpectedFreedSize
 			if got := f.Repos[repo]; got != want {
 				t.Errorf("%s: repo %s frees %d, planner says %d", name, repo.ID, got, want)
 			}

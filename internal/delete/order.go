@@ -39,12 +39,12 @@ func ValidSortKey(key string) error {
 // (the review file and the TUI), with each repo's revisions ordered by last
 // modified, oldest first. Ties keep repo path / hash order so the output is
 // deterministic. The cache is not modified.
-func ReviewOrder(c *scan.Cache, sortKey string) []ReviewRepo {
-	repos := make([]ReviewRepo, 0, len(c.Repos))
+func ReviewOrder(c *scan.Cache, sortKey string) []scan.Selection {
+	repos := make([]scan.Selection, 0, len(c.Repos))
 	for _, r := range c.Repos {
 		revs := append([]*scan.Revision(nil), r.Revisions...)
 		sort.SliceStable(revs, func(i, j int) bool { return revs[i].LastModified.Before(revs[j].LastModified) })
-		repos = append(repos, ReviewRepo{Repo: r, Revisions: revs})
+		repos = append(repos, scan.Selection{Repo: r, Revisions: revs})
 	}
 	less := func(a, b *scan.Repo) bool {
 		switch sortKey {
@@ -68,12 +68,6 @@ func ReviewOrder(c *scan.Cache, sortKey string) []ReviewRepo {
 	}
 	sort.SliceStable(repos, func(i, j int) bool { return less(repos[i].Repo, repos[j].Repo) })
 	return repos
-}
-
-// ReviewRepo is a repo with its revisions in review order.
-type ReviewRepo struct {
-	Repo      *scan.Repo
-	Revisions []*scan.Revision
 }
 
 func newestRevision(r *scan.Repo) time.Time {

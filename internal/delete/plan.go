@@ -116,18 +116,12 @@ func PlanRevisions(c *scan.Cache, hashes []string) *Plan {
 	return p
 }
 
-// RepoSelection is revisions of one repo chosen for deletion.
-type RepoSelection struct {
-	Repo      *scan.Repo
-	Revisions []*scan.Revision
-}
-
 // PlanSelected plans the deletion of exactly the given revisions of the
 // given repos of c: there is no lookup by hash, so a hash that several
 // repos share reaches only the repo it was selected in. Files that
 // revisions of other repos use (links across repos, shared payloads) are
 // accounted for against the whole of c, as PlanRevisions does.
-func PlanSelected(c *scan.Cache, sel []RepoSelection) *Plan {
+func PlanSelected(c *scan.Cache, sel []scan.Selection) *Plan {
 	p := &Plan{CacheDir: c.Path, Modern: c.Modern}
 	selected := map[*scan.Repo]map[*scan.Revision]bool{}
 	var order []*scan.Repo

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // These run on every platform, without links (they pass as a Windows
@@ -148,10 +149,10 @@ func TestOtherAccountTrashPortable(t *testing.T) {
 	}
 	// A partial deletion needs a trash: its own.
 	c := mustScan(t, dir)
-	var sel []RepoSelection
+	var sel []scan.Selection
 	for _, repo := range c.Repos {
 		if len(repo.Revisions) > 1 {
-			sel = append(sel, RepoSelection{Repo: repo, Revisions: repo.Revisions[:1]})
+			sel = append(sel, scan.Selection{Repo: repo, Revisions: repo.Revisions[:1]})
 			break
 		}
 	}

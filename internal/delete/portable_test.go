@@ -80,13 +80,13 @@ next:
 	return out
 }
 
-func pick(t *testing.T, c *scan.Cache, folder string, hashes ...string) RepoSelection {
+func pick(t *testing.T, c *scan.Cache, folder string, hashes ...string) scan.Selection {
 	t.Helper()
 	for _, repo := range c.Repos {
 		if filepath.Base(repo.Path) != folder {
 			continue
 		}
-		s := RepoSelection{Repo: repo}
+		s := scan.Selection{Repo: repo}
 		for _, rev := range repo.Revisions {
 			for _, h := range hashes {
 				if rev.Hash == h {
@@ -100,7 +100,7 @@ func pick(t *testing.T, c *scan.Cache, folder string, hashes ...string) RepoSele
 		return s
 	}
 	t.Fatalf("no repo %s", folder)
-	return RepoSelection{}
+	return scan.Selection{}
 }
 
 const (
@@ -117,15 +117,15 @@ func TestWindowsPresetDeletions(t *testing.T) {
 	cases := []struct {
 		name  string
 		setup func(t *testing.T, dir string)
-		picks func(t *testing.T, c *scan.Cache) []RepoSelection
+		picks func(t *testing.T, c *scan.Cache) []scan.Selection
 		gone  []string
 		whole int
 		revs  int
 	}{
 		{
 			name: "rm revision", // hfcache rm f4e8... -y
-			picks: func(t *testing.T, c *scan.Cache) []RepoSelection {
-				return []RepoSelection{pick(t, c, "models--acme--win-model", winPR)}
+			picks: func(t *testing.T, c *scan.Cache) []scan.Selection {
+				return []scan.Selection{pick(t, c, "models--acme--win-model", winPR)}
 			},
 			gone: []string{"models--acme--win-model/refs/refs/pr/1", "models--acme--win-model/snapshots/" + winPR},
 			revs: 1,
@@ -137,10 +137,10 @@ func TestWindowsPresetDeletions(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			picks: func(t *testing.T, c *scan.Cache) []RepoSelection {
-				var out []RepoSelection
+			picks: func(t *testing.T, c *scan.Cache) []scan.Selection {
+				var out []scan.Selection
 				for _, repo := range c.Repos {
-					s := RepoSelection{Repo: repo}
+					s := scan.Selection{Repo: repo}
 					for _, rev := range repo.Revisions {
 						if rev.Detached() {
 							s.Revisions = append(s.Revisions, rev)
@@ -157,8 +157,8 @@ func TestWindowsPresetDeletions(t *testing.T) {
 		},
 		{
 			name: "plain", // hfcache delete-cache --plain: a whole repo and one more
-			picks: func(t *testing.T, c *scan.Cache) []RepoSelection {
-				return []RepoSelection{
+			picks: func(t *testing.T, c *scan.Cache) []scan.Selection {
+				return []scan.Selection{
 					pick(t, c, "models--acme--win-model", winMain, winPR),
 					pick(t, c, "datasets--acme--win-mixed", winMixed),
 				}
@@ -213,7 +213,7 @@ func TestLockedRepoPortable(t *testing.T) {
 	}
 	before := listing(t, filepath.Join(dir, "models--acme--win-model"))
 	c := mustScan(t, dir)
-	plan := PlanSelected(c, []RepoSelection{pick(t, c, "models--acme--win-model", winPR)})
+	plan := PlanSelected(c, []scan.Selection{pick(t, c, "models--acme--win-model", winPR)})
 	res := Execute(plan, ExecOptions{lockWait: 200 * time.Millisecond}) // a download: held longer than that
 	if res.OK() || len(res.Locked) != 1 {
 		t.Fatalf("held lock not seen: %+v", res)
@@ -291,7 +291,7 @@ func TestConcurrentExecutorsPortable(t *testing.T) {
 		dir := windowsCache(t)
 		before := listing(t, dir)
 		c := mustScan(t, dir)
-		picks := []RepoSelection{
+		picks := []scan.Selection{
 			pick(t, c, "models--acme--win-model", winPR),
 			pick(t, c, "datasets--acme--win-mixed", winMixed),
 		}

@@ -238,7 +238,7 @@ func TestPlanSelectedSameHashTwoRepos(t *testing.T) {
 		plan *Plan
 		want string
 	}{
-		{"selected", PlanSelected(c, []RepoSelection{{Repo: b, Revisions: b.Revisions}}), b.Path},
+		{"selected", PlanSelected(c, []scan.Selection{{Repo: b, Revisions: b.Revisions}}), b.Path},
 		{"by hash", PlanRevisions(c, []string{revA1}), c.Repos[0].Path},
 	}
 	for _, tt := range tests {

@@ -15,18 +15,12 @@ import (
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
-// RepoRevisions are revisions of one repo picked for deletion.
-type RepoRevisions struct {
-	Repo *scan.Repo
-	Revs []*scan.Revision
-}
-
 // Detached picks, per repo, the revisions no ref points to, except those
 // among the keepLast most recently modified revisions of the repo (ties by
 // hash). keepLast 0 picks every detached revision, as upstream does. A
 // revision a ref points to is never picked.
-func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
-	var out []RepoRevisions
+func Detached(c *scan.Cache, keepLast int) []scan.Selection {
+	var out []scan.Selection
 	for _, repo := range c.Repos {
 		revs := append([]*scan.Revision(nil), repo.Revisions...)
 		sort.SliceStable(revs, func(i, j int) bool {
@@ -45,7 +39,7 @@ func Detached(c *scan.Cache, keepLast int) []RepoRevisions {
 		}
 		if len(picked) > 0 {
 			sort.Slice(picked, func(i, j int) bool { return picked[i].Hash < picked[j].Hash })
-			out = append(out, RepoRevisions{Repo: repo, Revs: picked})
+			out = append(out, scan.Selection{Repo: repo, Revisions: picked})
 		}
 	}
 	return out

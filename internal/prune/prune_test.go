@@ -38,7 +38,7 @@ func TestDetached(t *testing.T) {
 		var got string
 		for _, rr := range Detached(c, tt.keep) {
 			var hs []string
-			for _, r := range rr.Revs {
+			for _, r := range rr.Revisions {
 				hs = append(hs, r.Hash)
 			}
 			if got != "" {

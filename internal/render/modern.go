@@ -1,13 +1,12 @@
 package render
 
 import (
-	"math"
+	"iter"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/hfcache/hfcache/internal/scan"
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // This file renders the hf 1.x verbs (hf cache ls/rm/prune/verify of
@@ -47,7 +46,7 @@ type KV struct {
 
 // Object is an ordered set of keys (a Python dict keeps insertion order).
 // Values may be string, int, int64, float64, bool, []string, nil, Object or
-// []Object.
+// []Object. pycompat.JSON and pycompat.Str write it as Python would.
 type Object []KV
 
 // Get returns the value of key (nil when absent).
@@ -60,169 +59,16 @@ func (o Object) Get(key string) any {
 	return nil
 }
 
-// PyJSON encodes v like Python's json.dumps(v) with default arguments:
-// ", " and ": " separators, non-ASCII escaped as \uXXXX, floats as repr().
-func PyJSON(v any) string {
-	var b strings.Builder
-	writeJSON(&b, v)
-	return b.String()
-}
-
-func writeJSON(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		if x {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
-		}
-	case int:
-		b.WriteString(strconv.Itoa(x))
-	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
-	case float64:
-		b.WriteString(PyFloat(x))
-	case string:
-		writeJSONString(b, x)
-	case []string:
-		writeJSONSeq(b, '[', ']', x, func(s string) { writeJSONString(b, s) })
-	case Object:
-		writeJSONSeq(b, '{', '}', x, func(kv KV) {
-			writeJSONString(b, kv.Key)
-			b.WriteString(": ")
-			writeJSON(b, kv.Value)
-		})
-	case []Object:
-		writeJSONSeq(b, '[', ']', x, func(o Object) { writeJSON(b, o) })
-	default:
-		writeJSONString(b, PyStr(v))
-	}
-}
-
-// writeJSONSeq writes open, the items separated by ", " (as Python's
-// json.dumps does), then end.
-func writeJSONSeq[T any](b *strings.Builder, open, end byte, items []T, write func(T)) {
-	b.WriteByte(open)
-	for i, item := range items {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		write(item)
-	}
-	b.WriteByte(end)
-}
-
-func writeJSONString(b *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r < 0x20 || r >= 0x7f:
-			write := func(u rune) {
-				b.WriteString(`\u`)
-				for shift := 12; shift >= 0; shift -= 4 {
-					b.WriteByte(hex[(u>>uint(shift))&0xf])
-				}
+// Items yields the keys and values in order (o is a pycompat.Dict).
+func (o Object) Items() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, kv := range o {
+			if !yield(kv.Key, kv.Value) {
+				return
 			}
-			if r > 0xffff {
-				r -= 0x10000
-				write(0xd800 + (r>>10)&0x3ff)
-				write(0xdc00 + r&0x3ff)
-			} else {
-				write(r)
-			}
-		default:
-			b.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
 }
-
-// PyFloat formats f like Python's repr(float): the shortest round-trip
-// digits, "1.0" for integral values, exponent form outside [1e-4, 1e16).
-func PyFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case math.IsNaN(f):
-		return "NaN"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64)
-	mant, expStr, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expStr)
-	if exp < -4 || exp >= 16 {
-		sign := "+"
-		if exp < 0 {
-			sign, exp = "-", -exp
-		}
-		return mant + "e" + sign + pad2(exp)
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.ContainsAny(s, ".") {
-		s += ".0"
-	}
-	return s
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
-
-// PyStr is Python's str(v) for the values an Object holds: True/False for
-// bools, a list repr (['a', 'b']) for lists.
-func PyStr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return PyFloat(x)
-	case string:
-		return x
-	case []string:
-		parts := make([]string, len(x))
-		for i, s := range x {
-			parts[i] = scan.PyRepr(s)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case Object, []Object:
-		return PyJSON(x)
-	}
-	return ""
-}
-
-// singleLine collapses runs of whitespace into one space and trims, like
-// Python's " ".join(s.split()).
-func singleLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // humanCell is upstream's _format_table_value_human for our value types.
 func humanCell(v any) string {
@@ -237,11 +83,11 @@ func humanCell(v any) string {
 	case []string:
 		parts := make([]string, len(x))
 		for i, s := range x {
-			parts[i] = singleLine(s)
+			parts[i] = pycompat.SingleLine(s)
 		}
 		return strings.Join(parts, ", ")
 	}
-	return singleLine(PyStr(v))
+	return pycompat.SingleLine(pycompat.Str(v))
 }
 
 // ToHeader turns a key into a SCREAMING_SNAKE header ("last_modified" ->
@@ -380,7 +226,7 @@ func AgentTable(items []Object, keys []string) string {
 	for _, it := range items {
 		cells := make([]string, len(keys))
 		for i, k := range keys {
-			cells[i] = singleLine(PyStr(it.Get(k)))
+			cells[i] = pycompat.SingleLine(pycompat.Str(it.Get(k)))
 		}
 		lines = append(lines, strings.Join(cells, "\t"))
 	}
@@ -391,7 +237,7 @@ func AgentTable(items []Object, keys []string) string {
 func QuietIDs(items []Object, key string) string {
 	var b strings.Builder
 	for _, it := range items {
-		b.WriteString(PyStr(it.Get(key)))
+		b.WriteString(pycompat.Str(it.Get(key)))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -405,7 +251,7 @@ func Result(mode Format, msg string, data Object, ansi ANSI) string {
 		parts := []string{ansi.Green("✓ " + msg)}
 		for _, kv := range data {
 			if kv.Value != nil {
-				parts = append(parts, "  "+kv.Key+": "+PyStr(kv.Value))
+				parts = append(parts, "  "+kv.Key+": "+pycompat.Str(kv.Value))
 			}
 		}
 		return strings.Join(parts, "\n") + "\n"
@@ -413,7 +259,7 @@ func Result(mode Format, msg string, data Object, ansi ANSI) string {
 		var parts []string
 		for _, kv := range data {
 			if kv.Value != nil {
-				parts = append(parts, kv.Key+"="+PyStr(kv.Value))
+				parts = append(parts, kv.Key+"="+pycompat.Str(kv.Value))
 			}
 		}
 		if len(parts) == 0 {
@@ -424,37 +270,11 @@ func Result(mode Format, msg string, data Object, ansi ANSI) string {
 		if len(data) == 0 {
 			return "\n"
 		}
-		return PyJSON(data) + "\n"
+		return pycompat.JSON(data) + "\n"
 	case FormatQuiet:
 		if len(data) > 0 {
-			return PyStr(data[0].Value) + "\n"
+			return pycompat.Str(data[0].Value) + "\n"
 		}
 	}
 	return ""
-}
-
-// CSV renders rows as Python's csv.writer does: minimal quoting and "\r\n"
-// line ends.
-func CSV(header []string, rows [][]string) string {
-	var b strings.Builder
-	write := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if strings.ContainsAny(c, ",\"\r\n") {
-				b.WriteByte('"')
-				b.WriteString(strings.ReplaceAll(c, `"`, `""`))
-				b.WriteByte('"')
-			} else {
-				b.WriteString(c)
-			}
-		}
-		b.WriteString("\r\n")
-	}
-	write(header)
-	for _, r := range rows {
-		write(r)
-	}
-	return b.String()
 }

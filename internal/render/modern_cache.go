@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hfcache/hfcache/internal/pycompat"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -74,9 +75,9 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		header := []string{"repo_id", "repo_type", "size_on_disk", "last_accessed", "last_modified", "refs"}
 		rows := make([][]string, len(repos))
 		for i, r := range repos {
-			rows[i] = []string{r.ID, r.Type, fmt.Sprint(r.Size), PyFloat(Epoch(r.LastAccessed)), PyFloat(Epoch(r.LastModified)), strings.Join(r.Refs(), " ")}
+			rows[i] = []string{r.ID, r.Type, fmt.Sprint(r.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(r.LastModified)), strings.Join(r.Refs(), " ")}
 		}
-		return CSV(header, rows)
+		return pycompat.CSV(header, rows)
 	}
 	header := []string{"repo_id", "repo_type", "revision", "snapshot_path", "size_on_disk", "last_accessed", "last_modified", "refs"}
 	rows := make([][]string, len(repos))
@@ -84,9 +85,9 @@ func LsCSV(repos []*scan.Repo, revs []*scan.Revision) string {
 		rev := revs[i]
 		refs := append([]string{}, rev.Refs...)
 		sort.Strings(refs)
-		rows[i] = []string{r.ID, r.Type, rev.Hash, rev.SnapshotPath, fmt.Sprint(rev.Size), PyFloat(Epoch(r.LastAccessed)), PyFloat(Epoch(rev.LastModified)), strings.Join(refs, " ")}
+		rows[i] = []string{r.ID, r.Type, rev.Hash, rev.SnapshotPath, fmt.Sprint(rev.Size), pycompat.Float(Epoch(r.LastAccessed)), pycompat.Float(Epoch(rev.LastModified)), strings.Join(refs, " ")}
 	}
-	return CSV(header, rows)
+	return pycompat.CSV(header, rows)
 }
 
 // LsSummary is the line after the table (before ANSI bold), with its
@@ -95,20 +96,11 @@ func LsSummary(repos, revisions int, size int64) string {
 	return fmt.Sprintf("\nFound %d repo(s) for a total of %d revision(s) and %s on disk.", repos, revisions, Size(size))
 }
 
-// Selection is the revisions of one repo chosen for deletion.
-type Selection struct {
-	Repo *scan.Repo
-	Revs []*scan.Revision
-}
-
-// Whole reports whether every revision of the repo is selected.
-func (s Selection) Whole() bool { return len(s.Revs) == len(s.Repo.Revisions) }
-
 // SelectedRevisions lists a deletion selection as hf 1.28's rm and prune
 // print it before confirming: repos by (type, lower-cased id), whole repos
 // as "(entire repo)", else one line per revision by hash. No final newline.
-func SelectedRevisions(sel []Selection) string {
-	sel = append([]Selection(nil), sel...)
+func SelectedRevisions(sel []scan.Selection) string {
+	sel = append([]scan.Selection(nil), sel...)
 	sort.SliceStable(sel, func(i, j int) bool {
 		a, b := sel[i].Repo, sel[j].Repo
 		if a.Type != b.Type {
@@ -124,7 +116,7 @@ func SelectedRevisions(sel []Selection) string {
 			continue
 		}
 		lines = append(lines, "  - "+key+":")
-		revs := append([]*scan.Revision(nil), s.Revs...)
+		revs := append([]*scan.Revision(nil), s.Revisions...)
 		sort.Slice(revs, func(i, j int) bool { return revs[i].Hash < revs[j].Hash })
 		for _, rev := range revs {
 			refs := append([]string{}, rev.Refs...)

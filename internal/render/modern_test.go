@@ -5,70 +5,6 @@ import (
 	"testing"
 )
 
-func TestPyFloat(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{0, "0.0"},
-		{1, "1.0"},
-		{1.5, "1.5"},
-		{1732700000, "1732700000.0"},
-		{1732700000.123456, "1732700000.123456"},
-		{0.1, "0.1"},
-		{1e16, "1e+16"},
-		{0.0001, "0.0001"},
-		{0.00001, "1e-05"},
-		{-2.5, "-2.5"},
-		{123456789012345.6, "123456789012345.6"},
-	}
-	for _, tt := range tests {
-		if got := PyFloat(tt.in); got != tt.want {
-			t.Errorf("PyFloat(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestPyJSON(t *testing.T) {
-	obj := Object{
-		{"id", "model/x"},
-		{"ok", true},
-		{"n", 3},
-		{"big", int64(1) << 40},
-		{"f", 2.5},
-		{"refs", []string{"main", "v1"}},
-		{"empty", []string{}},
-		{"none", nil},
-		{"text", "é \"q\" \\ \n\t\x01 😀"},
-		{"sub", []Object{{{"a", false}}}},
-	}
-	want := `{"id": "model/x", "ok": true, "n": 3, "big": 1099511627776, "f": 2.5, "refs": ["main", "v1"], "empty": [], "none": null, ` +
-		`"text": "\u00e9 \"q\" \\ \n\t\u0001 \ud83d\ude00", "sub": [{"a": false}]}`
-	if got := PyJSON(obj); got != want {
-		t.Errorf("PyJSON =\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestPyStr(t *testing.T) {
-	tests := []struct {
-		in   any
-		want string
-	}{
-		{true, "True"},
-		{false, "False"},
-		{nil, "None"},
-		{7, "7"},
-		{[]string{"main", "v1.0"}, "['main', 'v1.0']"},
-		{[]string{}, "[]"},
-		{[]string{"it's"}, `["it's"]`},
-	}
-	for _, tt := range tests {
-		if got := PyStr(tt.in); got != tt.want {
-			t.Errorf("PyStr(%#v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestHumanTable(t *testing.T) {
 	items := []Object{
 		{{"id", "model/org/a-very-long-repository-name"}, {"size", "1.2G"}, {"refs", []string{"main", "refs/pr/1"}}},
@@ -130,14 +66,6 @@ func TestResult(t *testing.T) {
 	}
 	if got := Result(FormatAgent, "Done.", nil, ANSI{}); got != "Done.\n" {
 		t.Errorf("agent without data: %q", got)
-	}
-}
-
-func TestCSV(t *testing.T) {
-	got := CSV([]string{"a", "b"}, [][]string{{"x,y", `say "hi"`}, {" lead", ""}})
-	want := "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n lead,\r\n"
-	if got != want {
-		t.Errorf("CSV = %q, want %q", got, want)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/review"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -236,7 +237,7 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("outside of the cache changed:\n%s\n--- was\n%s", after, before)
 		}
 
-		if sel := delete.ParseReview(delete.RenderReview(delete.ReviewOrder(full, delete.SortDefault), time.Now(), nil)); len(sel) != 0 {
+		if sel := review.Parse(review.Render(delete.ReviewOrder(full, delete.SortDefault), time.Now(), nil)); len(sel) != 0 {
 			t.Fatalf("fresh review file selects %q", sel)
 		}
 	})

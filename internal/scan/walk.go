@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/hfcache/hfcache/internal/pycompat"
 )
 
 // How the scan works (see docs/PERFORMANCE.md for the figures):
@@ -398,88 +400,6 @@ func runPool(workers, n int, task func(w *walker, i int)) {
 	wg.Wait()
 }
 
-// prepare runs upstream's checks in their order up to the files and lists
-// the snapshot folders.
-func prepare(repoPath, name string, opts Options) *repoScan {
-	rs := &repoScan{opts: opts}
-	st, err := os.Stat(repoPath)
-	if err != nil || !st.IsDir() {
-		rs.err = corrupted(repoPath, "Repo path is not a directory: %s", repoPath)
-		return rs
-	}
-	if !strings.Contains(name, "--") {
-		rs.err = corrupted(repoPath, "Repo path is not a valid HuggingFace cache directory: %s", repoPath)
-		return rs
-	}
-	repoType, repoID, ok := ParseFolderName(name)
-	if !ok {
-		rs.err = corrupted(repoPath, "Repo type must be `dataset`, `model` or `space`, found `%s` (%s).", repoType, repoPath)
-		return rs
-	}
-	snapshotsPath := filepath.Join(repoPath, "snapshots")
-	refsPath := filepath.Join(repoPath, "refs")
-	if st, err := os.Stat(snapshotsPath); err != nil || !st.IsDir() {
-		if cannotRead(err) {
-			rs.err = unreadable(repoPath, "Snapshots dir", snapshotsPath, err)
-			return rs
-		}
-		rs.err = corrupted(repoPath, "Snapshots dir doesn't exist in cached repo: %s", snapshotsPath)
-		return rs
-	}
-	rs.refsByHash = map[string][]string{}
-	rst, err := os.Stat(refsPath)
-	if cannotRead(err) {
-		rs.err = unreadable(repoPath, "Refs directory", refsPath, err)
-		return rs
-	}
-	if err == nil {
-		if rst.Mode().IsRegular() {
-			rs.err = corrupted(repoPath, "Refs directory cannot be a file: %s", refsPath)
-			return rs
-		}
-		if cerr := readRefs(repoPath, refsPath, "", rs.refsByHash, opts.Modern); cerr != nil {
-			rs.err = cerr
-			return rs
-		}
-	}
-	rs.repo = &Repo{ID: repoID, Type: repoType, Path: repoPath}
-	rs.dirATime, rs.dirMTime = atime(st), st.ModTime()
-
-	real := false
-	if p, err := filepath.EvalSymlinks(repoPath); err == nil && p == repoPath {
-		if sst, err := os.Lstat(snapshotsPath); err == nil && sst.IsDir() {
-			real = true
-		}
-		if bst, err := os.Lstat(filepath.Join(repoPath, "blobs")); err == nil && bst.IsDir() {
-			rs.blobsDir = filepath.Join(repoPath, "blobs")
-		}
-	}
-	revEntries, err := os.ReadDir(snapshotsPath)
-	if err != nil {
-		rs.err = unreadable(repoPath, "Snapshots dir", snapshotsPath, err)
-		return rs
-	}
-	for _, e := range revEntries {
-		if opts.Modern && junkNames[e.Name()] {
-			continue
-		}
-		revPath := filepath.Join(snapshotsPath, e.Name())
-		rst, err := os.Stat(revPath)
-		if cannotRead(err) && !errors.Is(err, syscall.ELOOP) {
-			rs.err = unreadable(repoPath, "Snapshot folder", revPath, err)
-			return rs
-		}
-		if err != nil || !rst.IsDir() {
-			// A file, a broken link or a special file in snapshots/.
-			rs.err = corrupted(repoPath, "Snapshots folder corrupted. Found a file: %s", revPath)
-			return rs
-		}
-		rev := &Revision{Hash: e.Name(), SnapshotPath: revPath, LastModified: rst.ModTime()}
-		rs.revs = append(rs.revs, &revScan{rs: rs, rev: rev, real: real && e.IsDir(), mtime: math.MinInt64})
-	}
-	return rs
-}
-
 // finish turns the walks into the repo's revisions and aggregates.
 func (rs *repoScan) finish() {
 	defer func() {
@@ -516,7 +436,7 @@ func (rs *repoScan) finish() {
 		repo.Revisions = append(repo.Revisions, rev)
 	}
 	if len(rs.refsByHash) > 0 {
-		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pyRefsRepr(rs.refsByHash), repo.Path)
+		rs.err = corrupted(repo.Path, "Reference(s) refer to missing commit hashes: %s (%s).", pycompat.ReprDictOfSets(rs.refsByHash), repo.Path)
 		return
 	}
 	blobs := rs.table().blobs
@@ -842,9 +762,9 @@ func (w *walker) general(rv *revScan, p, prefix string, name []byte) *CorruptedE
 			return corrupted(rs.repo.Path, "Blob missing (symlink loop): %s", p)
 		}
 		if cannotRead(serr) {
-			return unreadable(rs.repo.Path, "Blob", pyResolve(p), serr)
+			return unreadable(rs.repo.Path, "Blob", pycompat.Resolve(p), serr)
 		}
-		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pyResolve(p))
+		return corrupted(rs.repo.Path, "Blob missing (broken symlink): %s", pycompat.Resolve(p))
 	}
 	st, err := os.Stat(real)
 	if cannotRead(err) {

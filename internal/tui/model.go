@@ -77,7 +77,7 @@ type Result struct {
 	// Picks are the ticked revisions with the repo each was ticked under, in
 	// display order: a hash that two repos share is deleted only from the
 	// repo whose row was ticked.
-	Picks []delete.RepoSelection
+	Picks []scan.Selection
 	// Ticked counts the ticked rows, "None of the following" included (the
 	// n of upstream's "{n} revision(s) selected.").
 	Ticked int
@@ -313,8 +313,8 @@ func (m *Model) Done() bool { return m.phase == phaseDone }
 
 // Picks returns the ticked revisions grouped by the repo they were ticked
 // under, in display order.
-func (m *Model) Picks() []delete.RepoSelection {
-	var picks []delete.RepoSelection
+func (m *Model) Picks() []scan.Selection {
+	var picks []scan.Selection
 	for _, ri := range m.order {
 		var revs []*scan.Revision
 		for _, vi := range m.repos[ri].revs {
@@ -323,7 +323,7 @@ func (m *Model) Picks() []delete.RepoSelection {
 			}
 		}
 		if len(revs) > 0 {
-			picks = append(picks, delete.RepoSelection{Repo: m.repos[ri].repo, Revisions: revs})
+			picks = append(picks, scan.Selection{Repo: m.repos[ri].repo, Revisions: revs})
 		}
 	}
 	return picks

@@ -1,4 +1,4 @@
-package delete
+package review
 
 import (
 	"os"
@@ -11,9 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/delete"
 	"github.com/hfcache/hfcache/internal/scan"
 )
 
@@ -49,12 +50,12 @@ func TestParseReview(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := ParseReview(c.content)
+			got := Parse(c.content)
 			if !reflect.DeepEqual(got, c.want) {
 				if len(c.content) > 200 {
-					t.Errorf("ParseReview(long) = %d hashes, want %d", len(got), len(c.want))
+					t.Errorf("Parse(long) = %d hashes, want %d", len(got), len(c.want))
 				} else {
-					t.Errorf("ParseReview(%q) = %q, want %q", c.content, got, c.want)
+					t.Errorf("Parse(%q) = %q, want %q", c.content, got, c.want)
 				}
 			}
 		})
@@ -99,7 +100,7 @@ func sortTies(s string) string {
 // TestRenderReviewGolden: the review file equals upstream's
 // delete-cache.*.tmpfile.txt for every golden case.
 func TestRenderReviewGolden(t *testing.T) {
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	files, err := filepath.Glob(filepath.Join(cachetest.CompatDir(t), "golden", "0.21", "*", "delete-cache.*.tmpfile.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden tmpfile: %v", err)
@@ -124,11 +125,11 @@ func TestRenderReviewGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := RenderReview(ReviewOrder(c, SortDefault), now, nil)
+			got := Render(delete.ReviewOrder(c, delete.SortDefault), now, nil)
 			if sortTies(got) != sortTies(string(want)) {
 				t.Errorf("review file differs\n--- got\n%s\n--- want\n%s", got, want)
 			}
-			if sel := ParseReview(got); len(sel) != 0 {
+			if sel := Parse(got); len(sel) != 0 {
 				t.Errorf("fresh review file selects %q", sel)
 			}
 		})
@@ -138,9 +139,9 @@ func TestRenderReviewGolden(t *testing.T) {
 // TestRenderReviewPreselected: preselected revisions are written
 // uncommented and parse back, in file order.
 func TestRenderReviewPreselected(t *testing.T) {
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	c := smallCache(t)
-	order := ReviewOrder(c, SortDefault)
+	order := delete.ReviewOrder(c, delete.SortDefault)
 	var want []string
 	for _, rr := range order {
 		for i, rev := range rr.Revisions {
@@ -149,7 +150,7 @@ func TestRenderReviewPreselected(t *testing.T) {
 			}
 		}
 	}
-	got := ParseReview(RenderReview(order, time.Now(), want))
+	got := Parse(Render(order, time.Now(), want))
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parsed %q, want %q", got, want)
 	}
@@ -181,16 +182,16 @@ func FuzzParseReview(f *testing.F) {
 	f.Add("#    23aa4f41cb7c08d4b05c8f327b22bfa0eb8c7ad9 # Refs: main # modified 1 week ago\n    378aa1bda6387fd00e824948ebe3488630ad8565 # x")
 	f.Add("\ufeffCANCEL_DELETION\r\nabc\r")
 	f.Fuzz(func(t *testing.T, content string) {
-		got := ParseReview(content)
+		got := Parse(content)
 		for _, h := range got {
-			if h == "" || strings.ContainsAny(h, "#\r\n") || pytext.Strip(h) != h {
+			if h == "" || strings.ContainsAny(h, "#\r\n") || pycompat.Strip(h) != h {
 				t.Fatalf("bad hash %q from %q", h, content)
 			}
 		}
 		if n := strings.Count(content, "\n") + strings.Count(content, "\r") + 1; len(got) > n {
 			t.Fatalf("%d hashes from %d lines", len(got), n)
 		}
-		again := ParseReview("\n" + strings.Join(got, "\n")) // "\n": a leading BOM would be dropped
+		again := Parse("\n" + strings.Join(got, "\n")) // "\n": a leading BOM would be dropped
 		if len(got) > 0 && !reflect.DeepEqual(again, got) && utf8.ValidString(content) {
 			t.Fatalf("round trip: %q -> %q", got, again)
 		}
@@ -202,7 +203,7 @@ func FuzzParseReview(f *testing.F) {
 // line into the review file: the fresh file selects nothing, so another
 // repo's revision is never deleted without the user asking for it.
 func TestRenderReviewLineBreakInNames(t *testing.T) {
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	const victim = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 	const h1 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	var tr cachetest.Tree
@@ -225,9 +226,9 @@ func TestRenderReviewLineBreakInNames(t *testing.T) {
 	if err != nil || len(c.Repos) != 3 || len(c.Warnings) != 0 {
 		t.Fatalf("scan: %v %d repos %v", err, len(c.Repos), warningMsgs(c))
 	}
-	for _, key := range []string{SortDefault, SortAlphabetical} {
-		content := RenderReview(ReviewOrder(c, key), time.Now(), nil)
-		if sel := ParseReview(content); len(sel) != 0 {
+	for _, key := range []string{delete.SortDefault, delete.SortAlphabetical} {
+		content := Render(delete.ReviewOrder(c, key), time.Now(), nil)
+		if sel := Parse(content); len(sel) != 0 {
 			t.Fatalf("fresh review file selects %q:\n%s", sel, content)
 		}
 		for _, want := range []string{`# Model x\n` + victim + " (", `#    c\n` + victim + " # Refs: (detached)", `#    ` + h1[:39] + `0 # Refs: main\n` + victim + " # "} {
@@ -245,7 +246,7 @@ func TestRenderReviewLineBreakInNames(t *testing.T) {
 			}
 		}
 	}
-	if sel := ParseReview(RenderReview(ReviewOrder(c, SortDefault), time.Now(), odd)); len(sel) != 0 {
+	if sel := Parse(Render(delete.ReviewOrder(c, delete.SortDefault), time.Now(), odd)); len(sel) != 0 {
 		t.Fatalf("preselected odd hashes select %q", sel)
 	}
 }

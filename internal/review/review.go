@@ -1,10 +1,10 @@
-package delete
+package review
 
 import (
 	"strings"
 	"time"
 
-	"github.com/hfcache/hfcache/internal/pytext"
+	"github.com/hfcache/hfcache/internal/pycompat"
 
 	"github.com/hfcache/hfcache/internal/render"
 	"github.com/hfcache/hfcache/internal/scan"
@@ -51,13 +51,13 @@ func TypeTitle(repoType string) string {
 	return strings.ToUpper(repoType[:1]) + strings.ToLower(repoType[1:])
 }
 
-// RenderReview returns the review file for the repos in the given order
+// Render returns the review file for the repos in the given order
 // (see ReviewOrder), byte for byte as upstream writes it: the instructions,
 // then per repo a "# Type id (size, used ...)" header (after an empty line
 // from the second repo on),
 // then one commented line per revision. Revisions whose hash is in
 // preselected are written uncommented. There is no final newline.
-func RenderReview(repos []ReviewRepo, now time.Time, preselected []string) string {
+func Render(repos []scan.Selection, now time.Time, preselected []string) string {
 	pre := map[string]bool{}
 	for _, h := range preselected {
 		pre[h] = true
@@ -117,7 +117,7 @@ func oneLine(s string) string {
 // '#' is kept, stripped, when not empty. Line ends may be "\n", "\r\n" or
 // "\r" (Python's universal newlines). Beyond upstream, a leading UTF-8
 // byte order mark is ignored (upstream would select a hash named "\ufeff").
-func ParseReview(content string) []string {
+func Parse(content string) []string {
 	var hashes []string
 	reviewLines(content, func(line string) {
 		if hash := selectedHash(line); hash != "" {
@@ -143,7 +143,7 @@ func reviewLines(content string, fn func(line string)) {
 			}
 			content = content[i+1:]
 		}
-		fn(pytext.Strip(line))
+		fn(pycompat.Strip(line))
 	}
 }
 
@@ -153,7 +153,7 @@ func selectedHash(line string) string {
 		return ""
 	}
 	if j := strings.IndexByte(line, '#'); j >= 0 {
-		line = pytext.Strip(line[:j])
+		line = pycompat.Strip(line[:j])
 	}
 	return line
 }
@@ -164,16 +164,16 @@ func reviewHeader(r *scan.Repo) string {
 	return "# " + TypeTitle(r.Type) + " " + oneLine(r.ID) + " ("
 }
 
-// ReviewPicks maps the selected lines of an edited review file to the
+// Picks maps the selected lines of an edited review file to the
 // (repo, revision) pairs they select: a hash selects the revision of the
 // repo whose section (the "# Model org/name (...)" header above it, as
-// RenderReview wrote it for repos) it is in. A hash the current section's
+// Render wrote it for repos) it is in. A hash the current section's
 // repo does not hold (a line moved, a header deleted) selects the revision
 // of the one repo of repos that holds it; when several do, the first in
 // repos order, as upstream would. Hashes no repo holds are returned in
 // notFound (file order, no duplicates). The kill switch is not a hash:
-// check Cancelled(ParseReview(content)) first.
-func ReviewPicks(content string, repos []ReviewRepo) (picks []RepoSelection, notFound []string) {
+// check Cancelled(Parse(content)) first.
+func Picks(content string, repos []scan.Selection) (picks []scan.Selection, notFound []string) {
 	headers := make([]string, len(repos))
 	for i, rr := range repos {
 		headers[i] = reviewHeader(rr.Repo)
@@ -237,7 +237,7 @@ func ReviewPicks(content string, repos []ReviewRepo) (picks []RepoSelection, not
 		if !ok {
 			i = len(picks)
 			index[p.repo] = i
-			picks = append(picks, RepoSelection{Repo: repos[p.repo].Repo})
+			picks = append(picks, scan.Selection{Repo: repos[p.repo].Repo})
 		}
 		picks[i].Revisions = append(picks[i].Revisions, p.rev)
 	}

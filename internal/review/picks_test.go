@@ -1,4 +1,4 @@
-package delete
+package review
 
 import (
 	"strings"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
+	"github.com/hfcache/hfcache/internal/delete"
+	"github.com/hfcache/hfcache/internal/scan"
 )
 
 // TestReviewPicksFork (attack 4): two repos hold the same commit (a fork
@@ -14,7 +16,7 @@ import (
 // outside any section falls back to the one repo holding the hash.
 func TestReviewPicksFork(t *testing.T) {
 	t.Parallel()
-	needSymlinks(t)
+	cachetest.RequireSymlinks(t)
 	dir := t.TempDir()
 	var tr cachetest.Tree
 	for _, f := range []string{"models--acme--m", "models--fork--m"} {
@@ -29,8 +31,8 @@ func TestReviewPicksFork(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := mustScan(t, dir)
-	repos := ReviewOrder(c, "")
-	content := RenderReview(repos, time.Now(), nil)
+	repos := delete.ReviewOrder(c, "")
+	content := Render(repos, time.Now(), nil)
 	for _, tc := range []struct {
 		name, section, hash string
 		wantRepo            string
@@ -42,7 +44,7 @@ func TestReviewPicksFork(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			edited := selectInSection(t, content, tc.section, tc.hash)
-			picks, notFound := ReviewPicks(edited, repos)
+			picks, notFound := Picks(edited, repos)
 			if len(notFound) != tc.wantNotFound || len(picks) != 1 || len(picks[0].Revisions) != 1 {
 				t.Fatalf("picks %+v, not found %v\n%s", picks, notFound, edited)
 			}
@@ -50,7 +52,7 @@ func TestReviewPicksFork(t *testing.T) {
 				t.Errorf("picked %s@%s, want %s@%s", got, picks[0].Revisions[0].Hash, tc.wantRepo, tc.hash)
 			}
 			// The plan of the picks leaves the other repo alone.
-			plan := PlanSelected(c, picks)
+			plan := delete.PlanSelected(c, picks)
 			for _, tg := range plan.Targets {
 				if !strings.HasSuffix(tg.RepoPath, tc.wantRepo) {
 					t.Errorf("plan touches %s", tg.RepoPath)
@@ -58,7 +60,7 @@ func TestReviewPicksFork(t *testing.T) {
 			}
 		})
 	}
-	if _, nf := ReviewPicks("    "+r3+"\n", repos); len(nf) != 1 || nf[0] != r3 {
+	if _, nf := Picks("    "+r3+"\n", repos); len(nf) != 1 || nf[0] != r3 {
 		t.Errorf("unknown hash: not found %v", nf)
 	}
 }
@@ -81,4 +83,27 @@ func selectInSection(t *testing.T, content, id, hash string) string {
 	out = append(out, "    "+hash)
 	out = append(out, lines[at+1:]...)
 	return strings.Join(out, "\n")
+}
+
+const (
+	r1 = "1111111111111111111111111111111111111111"
+	r2 = "2222222222222222222222222222222222222222"
+	r3 = "3333333333333333333333333333333333333333"
+)
+
+func mustScan(t *testing.T, dir string) *scan.Cache {
+	t.Helper()
+	c, err := scan.Dir(dir, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func warningMsgs(c *scan.Cache) []string {
+	var w []string
+	for _, e := range c.Warnings {
+		w = append(w, e.Msg)
+	}
+	return w
 }
