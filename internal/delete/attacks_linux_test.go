@@ -30,15 +30,22 @@ func swapper(t *testing.T, a, b string) (stop func() int) {
 	var done atomic.Bool
 	var n atomic.Int64
 	var wg sync.WaitGroup
+	started := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for !done.Load() {
+		for first := true; first || !done.Load(); first = false {
 			if unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE) == nil {
 				n.Add(1)
 			}
+			if first {
+				close(started)
+			}
 		}
 	}()
+	// Return once the first exchange was tried, so that on a loaded
+	// machine the swapping has begun before what it races with.
+	<-started
 	return func() int {
 		done.Store(true)
 		wg.Wait()
