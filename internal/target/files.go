@@ -23,14 +23,9 @@ type FileURI struct {
 // with a path that is not one exact file is ok with an error.
 func ParseFileURI(uri string) (FileURI, bool, error) {
 	body := strings.TrimPrefix(uri, "hf://")
-	segs := strings.Split(body, "/")
-	typ := "model"
-	switch segs[0] {
-	case "models", "datasets", "spaces":
-		typ = strings.TrimSuffix(segs[0], "s")
-		segs = segs[1:]
-	case "buckets", "kernels":
-		return FileURI{}, false, upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
+	typ, segs, err := uriTypeAndSegments(body)
+	if err != nil {
+		return FileURI{}, false, err
 	}
 	if len(segs) <= 2 {
 		return FileURI{}, false, nil

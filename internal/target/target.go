@@ -161,14 +161,9 @@ func RepoCacheIDFromURI(uri string) (string, error) {
 	if body == "" {
 		return "", upstreamErrorf("Invalid HF URI: %s. Empty body after 'hf://'.", uri)
 	}
-	segs := strings.Split(body, "/")
-	typ := "model"
-	switch segs[0] {
-	case "models", "datasets", "spaces":
-		typ = strings.TrimSuffix(segs[0], "s")
-		segs = segs[1:]
-	case "buckets", "kernels":
-		return "", upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
+	typ, segs, err := uriTypeAndSegments(body)
+	if err != nil {
+		return "", err
 	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
 		return "", upstreamErrorf("Invalid HF URI: %s. Id must be 'namespace/name', got '%s'.", uri, strings.Join(segs, "/"))
@@ -205,4 +200,18 @@ func (e upstreamError) Error() string { return string(e) }
 
 func upstreamErrorf(format string, args ...any) error {
 	return upstreamError(fmt.Sprintf(format, args...))
+}
+
+// uriTypeAndSegments splits the body of an hf:// URI into the repo type its
+// first segment names (models/, datasets/, spaces/; none: a model) and the
+// segments after it. Bucket and kernel URIs are refused.
+func uriTypeAndSegments(body string) (string, []string, error) {
+	segs := strings.Split(body, "/")
+	switch segs[0] {
+	case "models", "datasets", "spaces":
+		return strings.TrimSuffix(segs[0], "s"), segs[1:], nil
+	case "buckets", "kernels":
+		return "", nil, upstreamErrorf("Only repository hf:// URIs are supported by `hfcache rm`.")
+	}
+	return "model", segs, nil
 }
