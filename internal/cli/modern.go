@@ -306,13 +306,15 @@ func (o *modernOut) confirm(msg string, yes bool) error {
 }
 
 // scanModern scans the cache with hf 1.x rules; a missing directory is
-// upstream's CLIError.
-func scanModern(o *modernOut, flagDir string, files bool) (*scan.Cache, error) {
+// upstream's CLIError. files keeps each revision's file list; summary keeps
+// only sizes, counts, times and the blobs outside each repo's own folder
+// (what a listing needs: memory does not grow with the number of files).
+func scanModern(o *modernOut, flagDir string, files, summary bool) (*scan.Cache, error) {
 	dir, err := cacheDir(o.ios, flagDir)
 	if err != nil {
 		return nil, o.failErr(err.Error(), err)
 	}
-	cache, err := scan.Dir(dir, scan.Options{Modern: true, Files: files})
+	cache, err := scan.Dir(dir, scan.Options{Modern: true, Files: files, Summary: summary})
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {

@@ -96,7 +96,7 @@ func runRm(opts *RmOptions) error {
 	if opts.Revision != "" {
 		return o.usageError("--revision goes with hf:// file URIs or --include/--exclude.")
 	}
-	cache, err := scanModern(o, opts.Dir, false)
+	cache, err := scanModern(o, opts.Dir, false, false)
 	if err != nil {
 		return err
 	}

@@ -55,12 +55,12 @@ type Repo struct {
 	// Revisions are sorted by commit hash.
 	Revisions []*Revision
 	// Blobs are the distinct resolved files used by the revisions, sorted
-	// by Path; nil with Options.Summary. Files refer to them by index.
+	// by Path; with Options.Summary only shared-store payloads. Files refer to them by index.
 	Blobs []Blob
 	// Incomplete lists blobs/*.incomplete partial downloads (not part of Size).
 	Incomplete []Blob
 
-	nbBlobs int // distinct blobs counted by the scan (Blobs is nil with Options.Summary)
+	nbBlobs int // distinct blobs counted by the scan (Blobs is partial with Options.Summary)
 }
 
 // NbFiles is the number of distinct blobs (upstream nb_files).
@@ -98,7 +98,7 @@ type Revision struct {
 	// Options.Files.
 	Files []File
 	// BlobIDs are the indexes into Repo.Blobs of the distinct blobs this
-	// revision uses, sorted; nil with Options.Summary.
+	// revision uses, sorted; with Options.Summary only shared-store payloads.
 	BlobIDs []int32
 }
 

@@ -25,9 +25,11 @@ type Options struct {
 	// blobs/*.incomplete files are collected in Repo.Incomplete.
 	Modern bool
 	// Summary keeps only what a report needs: the sizes, counts and times
-	// of repos and revisions. Repo.Blobs and Revision.BlobIDs stay nil
-	// (Repo.NbFiles still counts the blobs), so memory does not grow with
-	// the number of files. It is ignored when Files is set.
+	// of repos and revisions. Repo.Blobs and Revision.BlobIDs hold only
+	// the payloads of the shared blob store (with Modern; usually none), so
+	// that sizes can count each payload once across repos (SharedSize),
+	// and memory does not grow with the number of files. Repo.NbFiles
+	// still counts every blob. It is ignored when Files is set.
 	Summary bool
 	// Progress, when not nil, is updated while the scan runs (files seen,
 	// bytes of distinct blobs, repos done) and may be read concurrently.

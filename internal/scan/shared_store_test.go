@@ -81,6 +81,27 @@ func TestSharedStoreHelpers(t *testing.T) {
 	if got := scan.SharedSize(root, cache.Repos, revs); got != 5000+2*10 {
 		t.Errorf("SharedSize(revisions) = %d, want %d", got, 5000+2*10)
 	}
+	// A summary scan (ls) keeps only the shared payloads of the blob lists,
+	// and the same SharedSize figures.
+	summary, err := scan.Dir(root, scan.Options{Modern: true, Summary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range summary.Repos {
+		if len(r.Blobs) != 1 || r.Blobs[0].Path != usedPath || r.NbFiles() != 2 {
+			t.Errorf("summary %s: blobs %v, NbFiles %d; want only the payload, 2 files", r.Path, r.Blobs, r.NbFiles())
+		}
+		if ids := r.Revisions[0].BlobIDs; len(ids) != 1 || ids[0] != 0 {
+			t.Errorf("summary %s: BlobIDs %v, want [0]", r.Path, ids)
+		}
+	}
+	sumRevs := []*scan.Revision{summary.Repos[0].Revisions[0], summary.Repos[1].Revisions[0]}
+	if got := scan.SharedSize(root, summary.Repos, nil); got != 5000+2*10 {
+		t.Errorf("summary SharedSize(repos) = %d, want %d", got, 5000+2*10)
+	}
+	if got := scan.SharedSize(root, summary.Repos, sumRevs); got != 5000+2*10 {
+		t.Errorf("summary SharedSize(revisions) = %d, want %d", got, 5000+2*10)
+	}
 	// The 0.21 rules keep upstream's warning for the store folder.
 	legacy, err := scan.Dir(root, scan.Options{})
 	if err != nil {

@@ -452,8 +452,11 @@ func (rs *repoScan) finish() {
 		repo.LastAccessed, repo.LastModified = rs.dirATime, rs.dirMTime
 	}
 	repo.nbBlobs = len(blobs)
-	if !rs.opts.Summary || rs.opts.Files {
+	switch {
+	case !rs.opts.Summary || rs.opts.Files:
 		rs.blobList()
+	case rs.opts.Modern && rs.usesSharedPayload():
+		rs.sharedBlobList()
 	}
 	if rs.opts.Modern {
 		rs.collectIncomplete()
@@ -516,6 +519,47 @@ func (rs *repoScan) blobList() {
 			sort.Slice(rv.files, func(i, j int) bool { return rv.files[i].Name < rv.files[j].Name })
 			rev.Files = rv.files
 		}
+	}
+}
+
+// usesSharedPayload says whether a revision of the repo uses a payload of
+// the cache's shared blob store (hf 1.x layout, see shared.go).
+func (rs *repoScan) usesSharedPayload() bool {
+	cacheDir := filepath.Dir(rs.repo.Path)
+	for p := range rs.tab.paths {
+		if IsSharedPayload(cacheDir, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sharedBlobList is blobList for a summary scan of a repo that uses the
+// shared store: Repo.Blobs keeps only the shared payloads, which a summary
+// still needs to count each payload once across repos (SharedSize), and
+// Revision.BlobIDs refer to those.
+func (rs *repoScan) sharedBlobList() {
+	rs.blobList()
+	repo := rs.repo
+	cacheDir := filepath.Dir(repo.Path)
+	newID := make([]int32, len(repo.Blobs))
+	kept := repo.Blobs[:0]
+	for i, b := range repo.Blobs {
+		newID[i] = -1
+		if IsSharedPayload(cacheDir, b.Path) {
+			newID[i] = int32(len(kept))
+			kept = append(kept, b)
+		}
+	}
+	repo.Blobs = slices.Clip(kept)
+	for _, rv := range rs.revs {
+		ids := rv.rev.BlobIDs[:0]
+		for _, id := range rv.rev.BlobIDs {
+			if newID[id] >= 0 {
+				ids = append(ids, newID[id])
+			}
+		}
+		rv.rev.BlobIDs = slices.Clip(ids)
 	}
 }
 
