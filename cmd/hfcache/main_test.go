@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +81,36 @@ func TestScripts(t *testing.T) {
 					if strings.HasPrefix(e.Name(), ".hfcache-trash") {
 						ts.Fatalf("trash left: %s", e.Name())
 					}
+				}
+			},
+			// sleep DURATION (a Go duration).
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: sleep DURATION")
+				}
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
+			// filecount DIR N: DIR holds N regular files, at any depth (a
+			// missing DIR holds none).
+			"filecount": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: filecount DIR N")
+				}
+				n := 0
+				err := filepath.WalkDir(ts.MkAbs(args[0]), func(_ string, d fs.DirEntry, err error) error {
+					if err == nil && d.Type().IsRegular() {
+						n++
+					}
+					if os.IsNotExist(err) {
+						return filepath.SkipAll
+					}
+					return err
+				})
+				ts.Check(err)
+				if fmt.Sprint(n) != args[1] {
+					ts.Fatalf("%s holds %d files; want %s", args[0], n, args[1])
 				}
 			},
 			// linkblob REPO REV NAME BLOB: snapshots/REV/NAME -> ../../blobs/BLOB

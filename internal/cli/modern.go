@@ -314,7 +314,11 @@ func scanModern(o *modernOut, flagDir string, files, summary bool) (*scan.Cache,
 	if err != nil {
 		return nil, o.failErr(err.Error(), err)
 	}
-	cache, err := scan.Dir(dir, scan.Options{Modern: true, Files: files, Summary: summary})
+	opts := scan.Options{Modern: true, Files: files, Summary: summary}
+	if summary { // a listing: the scan index may spare it reading unchanged folders
+		opts.Index = scanIndex(o.ios)
+	}
+	cache, err := scan.Dir(dir, opts)
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {

@@ -53,7 +53,7 @@ func runScanCache(opts *ScanCacheOptions) error {
 		return err
 	}
 	start := ios.Now()
-	cache, err := scanDir(ios, dir, scan.Options{Summary: true}, opts.progressDelay)
+	cache, err := scanDir(ios, dir, scan.Options{Summary: true, Index: scanIndex(ios)}, opts.progressDelay)
 	var notFound *scan.NotFoundError
 	var notDir *scan.NotDirError
 	switch {

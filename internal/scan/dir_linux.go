@@ -44,6 +44,15 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() { _ = syscall.Close(d.fd) }
 
+// identity is the open folder's dirID (for the scan index).
+func (d dirHandle) identity() (dirID, bool) {
+	var s syscall.Stat_t
+	if syscall.Fstat(d.fd, &s) != nil {
+		return dirID{}, false
+	}
+	return sysStatID(&s), true
+}
+
 // dirBuf is a reusable buffer for reading a folder: the kernel's records
 // and their index in inode order.
 type dirBuf struct {

@@ -31,6 +31,16 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() {}
 
+// identity is the folder's dirID (for the scan index), when the platform
+// has one.
+func (d dirHandle) identity() (dirID, bool) {
+	st, err := os.Lstat(d.path)
+	if err != nil || !st.IsDir() {
+		return dirID{}, false
+	}
+	return statID(st)
+}
+
 // dirBuf is unused here: os.ReadDir has its own buffers.
 type dirBuf struct{}
 

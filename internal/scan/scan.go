@@ -31,6 +31,11 @@ type Options struct {
 	// and memory does not grow with the number of files. Repo.NbFiles
 	// still counts every blob. It is ignored when Files is set.
 	Summary bool
+	// Index, when not nil, is where the scan remembers what it read of
+	// each snapshot folder, so that a folder unchanged since is not read
+	// again (only its blobs are stat'ed): see index.go. For reports only;
+	// deletion scans without it.
+	Index *Index
 	// Progress, when not nil, is updated while the scan runs (files seen,
 	// bytes of distinct blobs, repos done) and may be read concurrently.
 	Progress *Progress
@@ -90,7 +95,9 @@ func Dir(dir string, opts Options) (*Cache, error) {
 	for i, name := range names {
 		paths[i] = filepath.Join(dir, name)
 	}
-	scans := scanRepos(paths, names, opts)
+	index := newIndexRun(opts.Index, dir)
+	scans := scanRepos(paths, names, opts, index)
+	index.clean()
 
 	cache := &Cache{Path: dir, Modern: opts.Modern}
 	for _, rs := range scans {
@@ -110,7 +117,8 @@ func Dir(dir string, opts Options) (*Cache, error) {
 // its revisions in parallel. It returns a *CorruptedError when the folder
 // is not a valid cached repo.
 func ScanRepo(repoPath string, opts Options) (*Repo, error) {
-	rs := scanRepos([]string{repoPath}, []string{filepath.Base(repoPath)}, opts)[0]
+	index := newIndexRun(opts.Index, filepath.Dir(repoPath))
+	rs := scanRepos([]string{repoPath}, []string{filepath.Base(repoPath)}, opts, index)[0]
 	if rs.err != nil {
 		return nil, rs.err
 	}

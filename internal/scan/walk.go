@@ -213,6 +213,7 @@ type repoScan struct {
 	// and blobs/ a real folder: links into it are keyed by etag.
 	blobsDir string
 	pending  atomic.Int32
+	index    *indexRun // nil without Options.Index
 
 	mu  sync.Mutex
 	tab *blobTable
@@ -226,6 +227,7 @@ type revScan struct {
 	// paths built below it are real paths and ".." means the parent.
 	real  bool
 	err   *CorruptedError
+	memo  *revMemo // the scan index of the folder, during its walk
 	seen  []uint64 // bit set of the blob ids used
 	nb    int
 	size  int64
@@ -304,8 +306,9 @@ func defaultWorkers() int {
 }
 
 // scanRepos scans repo folders with one bounded pool; the result has one
-// repoScan per path, with repo or err set.
-func scanRepos(paths, names []string, opts Options) []*repoScan {
+// repoScan per path, with repo or err set. index, when not nil, is the scan
+// index of their cache folder.
+func scanRepos(paths, names []string, opts Options, index *indexRun) []*repoScan {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = defaultWorkers()
@@ -313,6 +316,7 @@ func scanRepos(paths, names []string, opts Options) []*repoScan {
 	scans := make([]*repoScan, len(paths))
 	runPool(workers, len(paths), func(_ *walker, i int) {
 		rs := prepare(paths[i], names[i], opts)
+		rs.index = index
 		if rs.err == nil && len(rs.revs) == 0 {
 			rs.finish()
 		}
@@ -625,7 +629,12 @@ func (w *walker) walkRev(rv *revScan) {
 		rv.err = unreadable(rv.rs.repo.Path, "Snapshot folder", rv.rev.SnapshotPath, err)
 		return
 	}
+	rv.memo = rv.rs.index.open(rv)
 	rv.err = w.walkDir(rv, d, rv.rev.SnapshotPath, "", 0)
+	if rv.memo != nil && rv.err == nil {
+		rv.memo.save()
+	}
+	rv.memo = nil
 	d.close()
 }
 
@@ -645,10 +654,12 @@ const (
 	prefetchMost = 15
 )
 
-// prefetched is the blob of a link found by prefetch.
+// prefetched is the blob of a link found by prefetch, and its etag when
+// it is hex (for the scan index).
 type prefetched struct {
-	b  blobRef
-	ok bool
+	b   blobRef
+	key hexKey
+	ok  bool
 }
 
 // walkDir visits every entry below d (recursing into real folders only,
@@ -659,6 +670,18 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	if w.link == nil {
 		w.link = make([]byte, 4097)
 	}
+	if m := rv.memo; m != nil {
+		id, ok := d.identity()
+		if !ok {
+			rv.memo = nil
+		} else if node, hit := m.lookup(prefix, id); hit {
+			m.pause(depth)
+			return w.replay(rv, d, dirPath, prefix, depth, node.entries)
+		} else {
+			m.begin(depth, prefix, id)
+			defer m.end(depth)
+		}
+	}
 	var pre []prefetched
 	batch := func(cnames [][]byte, kinds []byte) {
 		pre = pre[:0]
@@ -666,12 +689,18 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			return
 		}
 		if k := w.spare.take(prefetchMost); k > 0 {
-			pre = w.prefetch(rv, d, depth, cnames, kinds, k+1, pre)
+			pre = w.prefetch(len(cnames), k+1, pre, func(h *walker, i int) (blobRef, hexKey, bool) {
+				if kinds[i] != kindLink {
+					return blobRef{}, hexKey{}, false
+				}
+				return h.blobLink(rv, d, depth, cnames[i])
+			})
 			w.spare.give(k)
 		}
 	}
 	err := d.list(w.dirBuf(depth), batch, func(i int, cname []byte, kind byte) bool {
 		if i < len(pre) && pre[i].ok {
+			rv.memo.recordLink(depth, kind, cname, pre[i].key)
 			rv.addFile(pre[i].b, prefix, cname[:len(cname)-1])
 			w.seen++
 			return true
@@ -686,14 +715,20 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 	return cerr
 }
 
-// prefetch resolves the links of a batch that point into blobs/ (the
-// common path of visit) with parts goroutines, this one included, each
-// taking every parts-th entry so that all of them move forward through
-// the inode order together. Only the blob index is shared (under its
-// mutex); what does not resolve this way is left to visit, in order.
-func (w *walker) prefetch(rv *revScan, d dirHandle, depth int, cnames [][]byte, kinds []byte, parts int, pre []prefetched) []prefetched {
-	pre = slices.Grow(pre[:0], len(cnames))[:len(cnames)]
+// prefetch finds the blobs of n entries of a folder (the common path of
+// visit: resolve is blobLink, or blobByKey for a folder replayed from the
+// scan index) with parts goroutines, this one included, each taking every
+// parts-th entry so that all of them move forward through the inode order
+// together. Only the blob index is shared (under its mutex); what does not
+// resolve this way is left to visit, in order.
+func (w *walker) prefetch(n, parts int, pre []prefetched, resolve func(h *walker, i int) (blobRef, hexKey, bool)) []prefetched {
+	pre = slices.Grow(pre[:0], n)[:n]
 	clear(pre)
+	part := func(h *walker, first int) {
+		for i := first; i < n; i += parts {
+			pre[i].b, pre[i].key, pre[i].ok = resolve(h, i)
+		}
+	}
 	var wg sync.WaitGroup
 	for p := 1; p < parts; p++ {
 		wg.Add(1)
@@ -701,41 +736,33 @@ func (w *walker) prefetch(rv *revScan, d dirHandle, depth int, cnames [][]byte, 
 			defer wg.Done()
 			h := &walker{link: make([]byte, 4097)}
 			defer h.closeBlobs()
-			h.prefetchPart(rv, d, depth, cnames, kinds, p, parts, pre)
+			part(h, p)
 		}()
 	}
-	w.prefetchPart(rv, d, depth, cnames, kinds, 0, parts, pre)
+	part(w, 0)
 	wg.Wait()
 	return pre
 }
 
-func (w *walker) prefetchPart(rv *revScan, d dirHandle, depth int, cnames [][]byte, kinds []byte, first, step int, pre []prefetched) {
-	for i := first; i < len(cnames); i += step {
-		if kinds[i] != kindLink {
-			continue
-		}
-		pre[i].b, pre[i].ok = w.blobLink(rv, d, depth, cnames[i])
-	}
-}
-
 // blobLink is the common path for a link: a target ../(../)*blobs/<etag>
-// naming a regular file of the repo's blobs/ folder.
-func (w *walker) blobLink(rv *revScan, d dirHandle, depth int, cname []byte) (blobRef, bool) {
+// naming a regular file of the repo's blobs/ folder. The key is the etag
+// when it is hex (zero otherwise).
+func (w *walker) blobLink(rv *revScan, d dirHandle, depth int, cname []byte) (blobRef, hexKey, bool) {
 	rs := rv.rs
 	if !rv.real || rs.blobsDir == "" {
-		return blobRef{}, false
+		return blobRef{}, hexKey{}, false
 	}
 	n, err := d.readlink(cname, w.link[:len(w.link)-1])
 	if err != nil {
-		return blobRef{}, false
+		return blobRef{}, hexKey{}, false
 	}
 	etag, ok := blobTarget(w.link[:n], depth, backslashSeparates)
 	if !ok {
-		return blobRef{}, false
+		return blobRef{}, hexKey{}, false
 	}
 	k := etagKey(etag)
 	if b, found := rs.lookup(&k); found {
-		return b, true
+		return b, k.hex, true
 	}
 	w.link[n] = 0
 	bd, at := d, w.link[:n+1]
@@ -744,9 +771,75 @@ func (w *walker) blobLink(rv *revScan, d dirHandle, depth int, cname []byte) (bl
 	}
 	var st fileStat
 	if bd.lstat(at, &st) == nil && st.kind == kindReg {
+		return rs.add(&k, &st), k.hex, true
+	}
+	return blobRef{}, hexKey{}, false
+}
+
+// blobByKey is blobLink for a link the scan index knows: its target is
+// ../(../)*blobs/<key>, so only the blob is stat'ed (when it is not
+// known yet).
+func (w *walker) blobByKey(rv *revScan, key hexKey) (blobRef, bool) {
+	rs := rv.rs
+	k := blobKey{hex: key, isHex: true}
+	if b, found := rs.lookup(&k); found {
+		return b, true
+	}
+	h, ok := w.blobsHandle(rs)
+	if !ok {
+		return blobRef{}, false
+	}
+	n := hex.Encode(w.link, key.b[:key.n])
+	w.link[n] = 0
+	var st fileStat
+	if h.lstat(w.link[:n+1], &st) == nil && st.kind == kindReg {
 		return rs.add(&k, &st), true
 	}
 	return blobRef{}, false
+}
+
+// replay visits a folder the scan index recorded, unchanged since: its
+// links into blobs/ need only their blob, the other entries are visited
+// as when the folder is read (sub-folders are checked against the index
+// in turn). A link whose blob is no longer a regular file is read again.
+func (w *walker) replay(rv *revScan, d dirHandle, dirPath, prefix string, depth int, entries []memoEntry) *CorruptedError {
+	var pre []prefetched
+	if len(entries) >= prefetchMin {
+		if k := w.spare.take(prefetchMost); k > 0 {
+			pre = w.prefetch(len(entries), k+1, nil, func(h *walker, i int) (blobRef, hexKey, bool) {
+				if entries[i].kind != kindBlob {
+					return blobRef{}, hexKey{}, false
+				}
+				b, ok := h.blobByKey(rv, entries[i].key)
+				return b, hexKey{}, ok
+			})
+			w.spare.give(k)
+		}
+	}
+	defer w.flush(rv.rs.opts.Progress)
+	for i := range entries {
+		e := &entries[i]
+		kind := e.kind
+		if kind == kindBlob {
+			var b blobRef
+			var ok bool
+			if pre != nil {
+				b, ok = pre[i].b, pre[i].ok
+			} else {
+				b, ok = w.blobByKey(rv, e.key)
+			}
+			if ok {
+				rv.addFile(b, prefix, e.cname[:len(e.cname)-1])
+				w.seen++
+				continue
+			}
+			kind = kindLink
+		}
+		if cerr := w.visit(rv, d, dirPath, prefix, depth, e.cname, kind); cerr != nil {
+			return cerr
+		}
+	}
+	return nil
 }
 
 // visit records one entry of the folder d.
@@ -756,6 +849,7 @@ func (w *walker) visit(rv *revScan, d dirHandle, dirPath, prefix string, depth i
 	// OS helper files inside a revision are files of it, as for hf 1.28 (it
 	// skips them only in the cache root, snapshots/ and refs/).
 	var st fileStat
+	listed := kind
 	if kind == kindUnknown {
 		if d.lstat(cname, &st) != nil {
 			kind = kindOther // let the general path report it
@@ -765,6 +859,7 @@ func (w *walker) visit(rv *revScan, d dirHandle, dirPath, prefix string, depth i
 	}
 	switch kind {
 	case kindDir:
+		rv.memo.record(depth, listed, cname, hexKey{})
 		sub, err := d.openChild(cname)
 		p := dirPath + string(filepath.Separator) + string(name)
 		if err != nil {
@@ -774,7 +869,8 @@ func (w *walker) visit(rv *revScan, d dirHandle, dirPath, prefix string, depth i
 		sub.close()
 		return cerr
 	case kindLink:
-		if b, ok := w.blobLink(rv, d, depth, cname); ok {
+		if b, key, ok := w.blobLink(rv, d, depth, cname); ok {
+			rv.memo.recordLink(depth, listed, cname, key)
 			rv.addFile(b, prefix, name)
 			w.seen++
 			return nil
@@ -786,11 +882,13 @@ func (w *walker) visit(rv *revScan, d dirHandle, dirPath, prefix string, depth i
 			if !found {
 				b = rs.add(&k, &st)
 			}
+			rv.memo.record(depth, listed, cname, hexKey{})
 			rv.addFile(b, prefix, name)
 			w.seen++
 			return nil
 		}
 	}
+	rv.memo.record(depth, listed, cname, hexKey{})
 	return w.general(rv, dirPath+string(filepath.Separator)+string(name), prefix, name)
 }
 

@@ -1,0 +1,424 @@
+package scan
+
+// The scan index: a memo, per snapshot folder, of what reading it found
+// (its entries and, for each link ../(../)*blobs/<hex etag>, the etag), so
+// that a later scan of an unchanged folder reads neither the folder nor its
+// links. On a cache that is not in memory each link target is a disk read
+// of its own (76 bytes do not fit in an ext4 inode): they are most of a
+// cold scan's reads. The blobs' stats, which can change without their
+// links changing, are read every time, as are regular files.
+//
+// A folder is unchanged when its device, inode, size, mtime and ctime are
+// those recorded: creating, removing or renaming an entry sets the
+// folder's ctime, no one can set a ctime back (unlike an mtime), and a
+// link's target cannot change in place. A folder is recorded only when its
+// ctime is more than racyWindow older than the scan's start (the
+// "racily clean" rule of git): a change in the same clock tick as the
+// recorded ctime, made after the folder was read, would go unseen.
+//
+// The index is a cache of the scan's reading, for reports (scan-cache,
+// ls): deletion scans without it (the executor trusts only what it reads
+// under the repo's locks). Files: <Index.Dir>/<cache key>/<snapshot key>,
+// one per snapshot folder, written whole to a temporary name and renamed,
+// ending with a CRC: a file that does not decode is a miss, and the index
+// folder is used only when it is ours and not writable by others.
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Index is where a scan keeps its memo of snapshot folders (Options.Index).
+type Index struct {
+	// Dir is the index folder, created (0700) when missing.
+	Dir string
+	// Now is when the scan starts, for the racy rule; zero means the time
+	// the scan starts. Tests set it ahead so that folders they have just
+	// made are recorded.
+	Now time.Time
+	// Hits and Misses count the folders replayed from the index and the
+	// folders read from disk (when the index applies to them).
+	Hits, Misses atomic.Int64
+}
+
+// racyWindow is how much older than the scan's start a folder's ctime must
+// be for the folder to be recorded.
+const racyWindow = 2 * time.Second
+
+// indexMagic starts every index file; the number is the format's version.
+const indexMagic = "hfcache scan index 1\n"
+
+// kindBlob is a memo entry: a link to <repo>/blobs/<hex etag>.
+const kindBlob byte = 0x80
+
+// dirID is what tells that a folder has not changed since it was recorded.
+type dirID struct {
+	dev, ino           uint64
+	size, ctime, mtime int64
+}
+
+// indexRun is one scan's use of an Index: the folder for the cache being
+// scanned, and the files used (what Dir's clean-up keeps).
+type indexRun struct {
+	ix   *Index
+	dir  string
+	now  int64 // Unix ns
+	mu   sync.Mutex
+	used map[string]bool
+	made bool // dir checked or created
+	bad  bool // dir unusable
+}
+
+func newIndexRun(ix *Index, cacheDir string) *indexRun {
+	if ix == nil || ix.Dir == "" || !indexSupported {
+		return nil
+	}
+	now := ix.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return &indexRun{ix: ix, dir: filepath.Join(ix.Dir, shortKey(cacheDir, 16)), now: timeNanos(now), used: map[string]bool{}}
+}
+
+func shortKey(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:n])
+}
+
+// folder makes sure the index folder exists and is ours: a directory (not
+// a link) that nobody else can write.
+func (r *indexRun) folder() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.made {
+		r.made = true
+		err := os.MkdirAll(r.dir, 0o700)
+		var st fs.FileInfo
+		if err == nil {
+			st, err = os.Lstat(r.dir)
+		}
+		r.bad = err != nil || !st.IsDir() || st.Mode().Perm()&0o022 != 0 || !ownedByMe(st)
+	}
+	return !r.bad
+}
+
+// revMemo is the index of one snapshot folder: what the file held (old)
+// and what this walk records (one node per folder, by depth).
+type revMemo struct {
+	run     *indexRun
+	file    string
+	path    string // the snapshot folder
+	old     map[string]memoNode
+	rec     []*nodeRec
+	out     []byte
+	changed bool
+}
+
+// memoNode is a recorded folder.
+type memoNode struct {
+	id      dirID
+	raw     []byte // its encoding, copied as is when it is still valid
+	entries []memoEntry
+}
+
+// memoEntry is an entry of a recorded folder.
+type memoEntry struct {
+	kind  byte   // kindReg, kindDir, kindLink, kindOther, kindUnknown or kindBlob
+	cname []byte // NUL-terminated name
+	key   hexKey // kindBlob: the etag
+}
+
+// nodeRec is a folder being recorded.
+type nodeRec struct {
+	prefix string
+	id     dirID
+	n      int
+	buf    []byte
+}
+
+// open returns the memo of rv's snapshot folder, nil when the index does
+// not apply (no index, or a folder whose links take the general path).
+func (r *indexRun) open(rv *revScan) *revMemo {
+	if r == nil || !rv.real || rv.rs.blobsDir == "" || !r.folder() {
+		return nil
+	}
+	name := shortKey(rv.rev.SnapshotPath, 16)
+	r.mu.Lock()
+	r.used[name] = true
+	r.mu.Unlock()
+	m := &revMemo{run: r, file: filepath.Join(r.dir, name), path: rv.rev.SnapshotPath}
+	if data, err := os.ReadFile(m.file); err == nil {
+		m.old = decodeMemo(data, m.path)
+	}
+	return m
+}
+
+// lookup returns the recorded folder at prefix when its identity is id.
+func (m *revMemo) lookup(prefix string, id dirID) (memoNode, bool) {
+	n, ok := m.old[prefix]
+	if ok && n.id == id {
+		m.run.ix.Hits.Add(1)
+		m.out = append(m.out, n.raw...)
+		return n, true
+	}
+	m.run.ix.Misses.Add(1)
+	m.changed = true
+	return memoNode{}, false
+}
+
+// begin starts recording the folder at depth; pause stops recording at
+// depth (the folder is replayed).
+func (m *revMemo) begin(depth int, prefix string, id dirID) {
+	for len(m.rec) <= depth {
+		m.rec = append(m.rec, nil)
+	}
+	r := m.rec[depth]
+	if r == nil {
+		r = &nodeRec{}
+		m.rec[depth] = r
+	}
+	r.prefix, r.id, r.n, r.buf = prefix, id, 0, r.buf[:0]
+}
+
+func (m *revMemo) pause(depth int) {
+	if depth < len(m.rec) && m.rec[depth] != nil {
+		m.rec[depth].n = -1
+	}
+}
+
+// record adds an entry to the folder being recorded at depth.
+func (m *revMemo) record(depth int, kind byte, cname []byte, key hexKey) {
+	if m == nil || depth >= len(m.rec) || m.rec[depth] == nil || m.rec[depth].n < 0 {
+		return
+	}
+	r := m.rec[depth]
+	r.n++
+	r.buf = append(r.buf, kind)
+	r.buf = binary.AppendUvarint(r.buf, uint64(len(cname)))
+	r.buf = append(r.buf, cname...)
+	if kind == kindBlob {
+		r.buf = append(r.buf, key.n)
+		r.buf = append(r.buf, key.b[:key.n]...)
+	}
+}
+
+// recordLink records a link found to name a blob: by its etag when it is
+// hex, as an entry to read again otherwise.
+func (m *revMemo) recordLink(depth int, listed byte, cname []byte, key hexKey) {
+	if key.n == 0 {
+		m.record(depth, listed, cname, key)
+		return
+	}
+	m.record(depth, kindBlob, cname, key)
+}
+
+// end closes the folder recorded at depth: it joins the file unless its
+// ctime is too recent to be trusted.
+func (m *revMemo) end(depth int) {
+	r := m.rec[depth]
+	if r.n < 0 {
+		return
+	}
+	if r.id.ctime > m.run.now-int64(racyWindow) {
+		r.n = -1
+		return
+	}
+	m.out = appendNodeHeader(m.out, r.prefix, r.id, r.n)
+	m.out = append(m.out, r.buf...)
+	r.n = -1
+}
+
+func appendNodeHeader(b []byte, prefix string, id dirID, n int) []byte {
+	b = binary.AppendUvarint(b, uint64(len(prefix)))
+	b = append(b, prefix...)
+	b = binary.AppendUvarint(b, id.dev)
+	b = binary.AppendUvarint(b, id.ino)
+	b = binary.AppendVarint(b, id.size)
+	b = binary.AppendVarint(b, id.ctime)
+	b = binary.AppendVarint(b, id.mtime)
+	return binary.AppendUvarint(b, uint64(n))
+}
+
+// save writes the memo when the walk read any folder from disk (and
+// recorded some).
+func (m *revMemo) save() {
+	if !m.changed || !m.run.folder() {
+		return
+	}
+	if len(m.out) == 0 { // every folder changed too recently
+		if m.old != nil {
+			_ = os.Remove(m.file)
+		}
+		return
+	}
+	f, err := os.CreateTemp(m.run.dir, filepath.Base(m.file)+".tmp*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(m.encode())
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), m.file)
+	}
+	if werr != nil {
+		_ = os.Remove(f.Name())
+	}
+}
+
+// encode is the index file: magic, folder, nodes, CRC of all that.
+func (m *revMemo) encode() []byte {
+	b := make([]byte, 0, len(indexMagic)+binary.MaxVarintLen64+len(m.path)+len(m.out)+4)
+	b = append(b, indexMagic...)
+	b = binary.AppendUvarint(b, uint64(len(m.path)))
+	b = append(b, m.path...)
+	b = append(b, m.out...)
+	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+}
+
+// errMemo is any malformed index file.
+var errMemo = errors.New("malformed scan index")
+
+// decodeMemo reads an index file; nil when it is not one of path.
+func decodeMemo(data []byte, path string) map[string]memoNode {
+	if len(data) < len(indexMagic)+4 || !bytes.HasPrefix(data, []byte(indexMagic)) {
+		return nil
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil
+	}
+	d := memoDecoder{b: body[len(indexMagic):]}
+	if string(d.bytes()) != path || d.err != nil {
+		return nil
+	}
+	nodes := map[string]memoNode{}
+	for len(d.b) > 0 && d.err == nil {
+		start := d.b
+		prefix := string(d.bytes())
+		var n memoNode
+		n.id.dev, n.id.ino = d.uvarint(), d.uvarint()
+		n.id.size, n.id.ctime, n.id.mtime = d.varint(), d.varint(), d.varint()
+		count := d.uvarint()
+		if count > uint64(len(d.b)) {
+			return nil
+		}
+		n.entries = make([]memoEntry, 0, count)
+		for i := uint64(0); i < count && d.err == nil; i++ {
+			e := memoEntry{kind: d.byte()}
+			e.cname = d.bytes()
+			if len(e.cname) < 2 || e.cname[len(e.cname)-1] != 0 || bytes.IndexByte(e.cname[:len(e.cname)-1], 0) >= 0 ||
+				bytes.IndexByte(e.cname, '/') >= 0 || string(e.cname) == ".\x00" || string(e.cname) == "..\x00" {
+				d.err = errMemo
+			}
+			switch e.kind {
+			case kindBlob:
+				e.key.n = d.byte()
+				if e.key.n != 20 && e.key.n != 32 || len(d.b) < int(e.key.n) {
+					d.err = errMemo
+					break
+				}
+				copy(e.key.b[:], d.b[:e.key.n])
+				d.b = d.b[e.key.n:]
+			case kindUnknown, kindReg, kindDir, kindLink, kindOther:
+			default:
+				d.err = errMemo
+			}
+			n.entries = append(n.entries, e)
+		}
+		if d.err != nil || (prefix != "" && !strings.HasSuffix(prefix, "/")) {
+			return nil
+		}
+		n.raw = start[:len(start)-len(d.b)]
+		nodes[prefix] = n
+	}
+	if d.err != nil {
+		return nil
+	}
+	return nodes
+}
+
+// memoDecoder reads the fields of an index file, remembering the first
+// error.
+type memoDecoder struct {
+	b   []byte
+	err error
+}
+
+func (d *memoDecoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err, d.b = errMemo, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *memoDecoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err, d.b = errMemo, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *memoDecoder) byte() byte {
+	if len(d.b) == 0 {
+		d.err = errMemo
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *memoDecoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err, d.b = errMemo, nil
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+// clean removes the index files of snapshot folders this scan did not
+// meet (revisions deleted since), and temporary files older than a minute
+// (a scan killed while writing).
+func (r *indexRun) clean() {
+	if r == nil || !r.folder() {
+		return
+	}
+	entries, err := os.ReadDir(r.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.Contains(name, ".tmp") {
+			if st, err := e.Info(); err == nil && time.Since(st.ModTime()) > time.Minute {
+				_ = os.Remove(filepath.Join(r.dir, name))
+			}
+			continue
+		}
+		if !r.used[name] {
+			_ = os.Remove(filepath.Join(r.dir, name))
+		}
+	}
+}
