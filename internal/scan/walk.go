@@ -679,7 +679,14 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			return w.replay(rv, d, dirPath, prefix, depth, node.entries)
 		} else {
 			m.begin(depth, prefix, id)
-			defer m.end(depth)
+			defer func() {
+				// Recorded only if the folder did not change while it was
+				// read (or, on the portable walker, was not replaced).
+				if again, ok := d.identity(); !ok || again != id {
+					m.pause(depth)
+				}
+				m.end(depth)
+			}()
 		}
 	}
 	var pre []prefetched
