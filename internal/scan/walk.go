@@ -565,8 +565,9 @@ func (rs *repoScan) foreignBlobList() {
 	}
 }
 
-// insideDir reports whether the clean path p is dir or lies below it
-// (lexically, as delete.Inside).
+// insideDir reports whether the clean path p is dir or lies below it,
+// lexically and case-sensitively: where delete.Inside ignores case
+// (Windows) a summary may keep a blob it did not need, never miss one.
 func insideDir(p, dir string) bool {
 	const sep = string(filepath.Separator)
 	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, sep)+sep)
