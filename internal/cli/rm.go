@@ -96,18 +96,9 @@ func runRm(opts *RmOptions) error {
 	if opts.Revision != "" {
 		return o.usageError("--revision goes with hf:// file URIs or --include/--exclude.")
 	}
-	cache, err := scanModern(o, opts.Dir, false, false)
+	cache, res, err := resolveRm(o, opts)
 	if err != nil {
 		return err
-	}
-	res, err := target.Resolve(cache, opts.Targets)
-	var ambiguous *target.AmbiguousRevisionError
-	if errors.As(err, &ambiguous) {
-		o.errorMsg(err.Error())
-		return &ExitCodeError{Code: ExitUsage}
-	}
-	if err != nil {
-		return o.failErr(err.Error(), err)
 	}
 	warnMissing(o, res.Missing)
 	if len(res.Hashes) == 0 {
@@ -143,6 +134,47 @@ func runRm(opts *RmOptions) error {
 		{Key: "freed", Value: freed},
 	})
 	return nil
+}
+
+// resolveRm scans the cache and resolves rm's targets in it. The whole
+// cache is scanned in summary mode: the targets need only the repos and
+// their revisions, and the plan needs of the other repos only the files
+// they use outside their own folders (shared payloads, another repo's
+// blobs), which a summary keeps. Then the selected repos alone are scanned
+// again with their blob lists, and the targets resolved once more in that
+// cache, so that the selection and the plan see the same repos. Memory
+// stays that of a summary, whatever the size of the cache.
+func resolveRm(o *modernOut, opts *RmOptions) (*scan.Cache, *target.Resolution, error) {
+	cache, err := scanModern(o, opts.Dir, false, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := resolveTargets(o, cache, opts.Targets)
+	if err != nil || len(res.Hashes) == 0 {
+		return cache, res, err
+	}
+	var repos []*scan.Repo
+	for _, s := range res.Selections() {
+		repos = append(repos, s.Repo)
+	}
+	cache = cache.Rescan(repos, scan.Options{Modern: true})
+	res, err = resolveTargets(o, cache, opts.Targets)
+	return cache, res, err
+}
+
+// resolveTargets resolves rm's targets in cache, reporting a target that
+// names several things (exit 2 for a bare hash several repos hold).
+func resolveTargets(o *modernOut, cache *scan.Cache, targets []string) (*target.Resolution, error) {
+	res, err := target.Resolve(cache, targets)
+	var ambiguous *target.AmbiguousRevisionError
+	if errors.As(err, &ambiguous) {
+		o.errorMsg(err.Error())
+		return nil, &ExitCodeError{Code: ExitUsage}
+	}
+	if err != nil {
+		return nil, o.failErr(err.Error(), err)
+	}
+	return res, nil
 }
 
 // rmSummary names what rm deletes as upstream does: "2 repo(s) and 1

@@ -179,6 +179,8 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte{0, 1, 5, 1, 1, 1, 3, 4, 1, 1, 1, 4, 6, 1, 1, 1, 2, 2, 1, 1, 1, 5})
 	f.Add([]byte{1, 2, 4, 2, 2, 0, 2, 7, 3, 0, 8, 3, 9, 3, 1, 1})
 	f.Add([]byte{0, 3, 4, 3, 5, 2, 6, 3, 4, 3, 5, 0, 8, 5, 2, 0, 7, 1})
+	// Repo models--c links to a blob of models--org--a.
+	f.Add([]byte{0, 0, 0, 2, 0, 5, 0, 4, 0, 0, 0, 0, 4, 0, 4, 4, 0, 1, 2, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 160 {
 			return
@@ -235,6 +237,7 @@ func FuzzScan(f *testing.F) {
 		for _, hashes := range selections {
 			checkPlan(t, full, delete.PlanRevisions(full, hashes), outside)
 		}
+		checkSummaryPlans(t, full, sum)
 
 		// Execute a selection taken from the input: nothing outside the
 		// cache changes.
@@ -254,6 +257,39 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("fresh review file selects %q", sel)
 		}
 	})
+}
+
+// checkSummaryPlans: planning the deletion of each revision, and of each
+// repo whole, in a summary scan where only the selected repo was scanned
+// again with its blob lists (Cache.Rescan, as rm does) gives the plan of
+// the full scan: what other repos use outside their folders is kept.
+func checkSummaryPlans(t *testing.T, full, sum *scan.Cache) {
+	t.Helper()
+	for i, repo := range full.Repos {
+		sels := []scan.Selection{{Repo: repo, Revisions: repo.Revisions}}
+		for _, rev := range repo.Revisions {
+			sels = append(sels, scan.Selection{Repo: repo, Revisions: []*scan.Revision{rev}})
+		}
+		mixed := sum.Rescan([]*scan.Repo{sum.Repos[i]}, scan.Options{})
+		again := mixed.Repos[i]
+		if again.Path != repo.Path || len(again.Revisions) != len(repo.Revisions) {
+			t.Fatalf("rescan of %s: %s with %d revisions", repo.Path, again.Path, len(again.Revisions))
+		}
+		for _, sel := range sels {
+			other := scan.Selection{Repo: again}
+			for _, rev := range sel.Revisions {
+				for _, r := range again.Revisions {
+					if r.Hash == rev.Hash {
+						other.Revisions = append(other.Revisions, r)
+					}
+				}
+			}
+			want := fmt.Sprintf("%+v", *delete.PlanSelected(full, []scan.Selection{sel}))
+			if got := fmt.Sprintf("%+v", *delete.PlanSelected(mixed, []scan.Selection{other})); got != want {
+				t.Fatalf("plan of %d revision(s) of %s from a summary scan:\n%s\n--- full scan:\n%s", len(sel.Revisions), repo.Path, got, want)
+			}
+		}
+	}
 }
 
 // listing describes every path below dir with its type, size and link.

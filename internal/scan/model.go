@@ -55,7 +55,9 @@ type Repo struct {
 	// Revisions are sorted by commit hash.
 	Revisions []*Revision
 	// Blobs are the distinct resolved files used by the revisions, sorted
-	// by Path; with Options.Summary only shared-store payloads. Files refer to them by index.
+	// by Path; with Options.Summary only those outside the repo's folder
+	// (shared-store payloads, files other repos' folders hold). Files
+	// refer to them by index.
 	Blobs []Blob
 	// Incomplete lists blobs/*.incomplete partial downloads (not part of Size).
 	Incomplete []Blob
@@ -98,7 +100,8 @@ type Revision struct {
 	// Options.Files.
 	Files []File
 	// BlobIDs are the indexes into Repo.Blobs of the distinct blobs this
-	// revision uses, sorted; with Options.Summary only shared-store payloads.
+	// revision uses, sorted; with Options.Summary only those outside the
+	// repo's folder.
 	BlobIDs []int32
 }
 

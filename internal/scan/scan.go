@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -26,10 +27,13 @@ type Options struct {
 	Modern bool
 	// Summary keeps only what a report needs: the sizes, counts and times
 	// of repos and revisions. Repo.Blobs and Revision.BlobIDs hold only
-	// the payloads of the shared blob store (with Modern; usually none), so
-	// that sizes can count each payload once across repos (SharedSize),
-	// and memory does not grow with the number of files. Repo.NbFiles
-	// still counts every blob. It is ignored when Files is set.
+	// the files that lie outside the repo's folder (usually none): the
+	// payloads of the shared blob store, so that sizes can count each
+	// payload once across repos (SharedSize), and files of other repos'
+	// folders or out of the cache that links reach, so that a deletion
+	// plan spares what another repo uses (delete.PlanSelected). Memory
+	// does not grow with the number of files. Repo.NbFiles still counts
+	// every blob. It is ignored when Files is set.
 	Summary bool
 	// Index, when not nil, is where the scan remembers what it read of
 	// each snapshot folder, so that a folder unchanged since is not read
@@ -111,6 +115,41 @@ func Dir(dir string, opts Options) (*Cache, error) {
 	sort.Slice(cache.Repos, func(i, j int) bool { return cache.Repos[i].Path < cache.Repos[j].Path })
 	sort.SliceStable(cache.Warnings, func(i, j int) bool { return cache.Warnings[i].Msg < cache.Warnings[j].Msg })
 	return cache, nil
+}
+
+// Rescan returns a copy of c in which the given repos of c are scanned
+// again with opts, by one bounded pool as Dir: after a Summary scan of the
+// whole cache, the few repos a command goes on with get their blob lists
+// without keeping every other repo's. A repo that can no longer be read
+// is left out, with its warning. The other repos are shared with c.
+func (c *Cache) Rescan(repos []*Repo, opts Options) *Cache {
+	again := map[string]bool{}
+	var paths, names []string
+	for _, r := range repos {
+		if !again[r.Path] {
+			again[r.Path] = true
+			paths = append(paths, r.Path)
+			names = append(names, filepath.Base(r.Path))
+		}
+	}
+	out := &Cache{Path: c.Path, Modern: c.Modern, Warnings: slices.Clone(c.Warnings)}
+	for _, r := range c.Repos {
+		if !again[r.Path] {
+			out.Repos = append(out.Repos, r)
+			out.Size += r.Size
+		}
+	}
+	for _, rs := range scanRepos(paths, names, opts, newIndexRun(opts.Index, c.Path)) {
+		if rs.err != nil {
+			out.Warnings = append(out.Warnings, rs.err)
+			continue
+		}
+		out.Repos = append(out.Repos, rs.repo)
+		out.Size += rs.repo.Size
+	}
+	sort.Slice(out.Repos, func(i, j int) bool { return out.Repos[i].Path < out.Repos[j].Path })
+	sort.SliceStable(out.Warnings, func(i, j int) bool { return out.Warnings[i].Msg < out.Warnings[j].Msg })
+	return out
 }
 
 // ScanRepo scans a single repo folder (e.g. <cache>/models--org--name),

@@ -452,6 +452,13 @@ func TestDir(t *testing.T) {
 						t.Fatal(err)
 					}
 					checkCache(t, cache, root, now, opts, c)
+					if opts.Summary {
+						full, err := scan.Dir(root, scan.Options{Modern: c.modern})
+						if err != nil {
+							t.Fatal(err)
+						}
+						checkSummaryBlobs(t, cache, full)
+					}
 				})
 			}
 		})
@@ -497,8 +504,8 @@ func checkCache(t *testing.T, cache *scan.Cache, root string, now time.Time, opt
 			t.Errorf("%s: %d incomplete, want %d", want.folder, len(repo.Incomplete), want.incomplete)
 		}
 		summary := opts.Summary && !opts.Files
-		if summary != (repo.Blobs == nil && want.nbFiles > 0) && want.nbFiles > 0 {
-			t.Errorf("%s: summary %v but %d blobs kept", want.folder, summary, len(repo.Blobs))
+		if !summary && len(repo.Blobs) == 0 && want.nbFiles > 0 {
+			t.Errorf("%s: no blobs kept", want.folder)
 		}
 		if !summary {
 			checkBlobs(t, repo, root, want)
@@ -520,10 +527,7 @@ func checkCache(t *testing.T, cache *scan.Cache, root string, now time.Time, opt
 				t.Errorf("%s@%.4s: refs %v, want %v", want.folder, rev.Hash, rev.Refs, wr.refs)
 			}
 			if summary {
-				if rev.BlobIDs != nil {
-					t.Errorf("summary scan kept BlobIDs")
-				}
-				continue
+				continue // checkSummaryBlobs
 			}
 			var sum int64
 			var paths []string
@@ -580,6 +584,45 @@ func relTo(root, p string) string {
 		}
 	}
 	return p
+}
+
+// checkSummaryBlobs: a summary scan keeps, of the full scan's blob lists,
+// exactly the files outside each repo's folder, and each revision refers
+// to the same ones.
+func checkSummaryBlobs(t *testing.T, summary, full *scan.Cache) {
+	t.Helper()
+	if len(summary.Repos) != len(full.Repos) {
+		t.Fatalf("summary: %d repos, full scan %d", len(summary.Repos), len(full.Repos))
+	}
+	foreign := func(r *scan.Repo, ids []int32) []string {
+		var out []string
+		for _, id := range ids {
+			p := r.Blobs[id].Path
+			if rel, err := filepath.Rel(r.Path, p); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	all := func(r *scan.Repo) []int32 {
+		ids := make([]int32, len(r.Blobs))
+		for i := range ids {
+			ids[i] = int32(i)
+		}
+		return ids
+	}
+	for i, s := range summary.Repos {
+		f := full.Repos[i]
+		if got, want := foreign(s, all(s)), foreign(f, all(f)); strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) != len(s.Blobs) {
+			t.Errorf("%s: summary blobs %v, want the full scan's outside the repo folder %v", s.Path, s.Blobs, want)
+		}
+		for j, rev := range s.Revisions {
+			got, want := foreign(s, rev.BlobIDs), foreign(f, f.Revisions[j].BlobIDs)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) != len(rev.BlobIDs) {
+				t.Errorf("%s@%.4s: summary BlobIDs name %v, want %v", s.Path, rev.Hash, got, want)
+			}
+		}
+	}
 }
 
 func checkBlobs(t *testing.T, repo *scan.Repo, root string, want wantRepo) {

@@ -459,8 +459,8 @@ func (rs *repoScan) finish() {
 	switch {
 	case !rs.opts.Summary || rs.opts.Files:
 		rs.blobList()
-	case rs.opts.Modern && rs.usesSharedPayload():
-		rs.sharedBlobList()
+	case rs.hasForeignBlob():
+		rs.foreignBlobList()
 	}
 	if rs.opts.Modern {
 		rs.collectIncomplete()
@@ -526,31 +526,33 @@ func (rs *repoScan) blobList() {
 	}
 }
 
-// usesSharedPayload says whether a revision of the repo uses a payload of
-// the cache's shared blob store (hf 1.x layout, see shared.go).
-func (rs *repoScan) usesSharedPayload() bool {
-	cacheDir := filepath.Dir(rs.repo.Path)
+// hasForeignBlob says whether a revision of the repo uses a file outside
+// the repo's folder: a payload of the cache's shared blob store (hf 1.x
+// layout, see shared.go), a file of another repo's folder or one out of
+// the cache. Blobs named by their etag lie in <repo>/blobs; only those the
+// general path resolved (tab.paths) may lie elsewhere.
+func (rs *repoScan) hasForeignBlob() bool {
 	for p := range rs.tab.paths {
-		if IsSharedPayload(cacheDir, p) {
+		if !insideDir(p, rs.repo.Path) {
 			return true
 		}
 	}
 	return false
 }
 
-// sharedBlobList is blobList for a summary scan of a repo that uses the
-// shared store: Repo.Blobs keeps only the shared payloads, which a summary
-// still needs to count each payload once across repos (SharedSize), and
-// Revision.BlobIDs refer to those.
-func (rs *repoScan) sharedBlobList() {
+// foreignBlobList is blobList for a summary scan of a repo that uses files
+// outside its folder: Repo.Blobs keeps only those, which a summary still
+// needs to relate repos to each other (SharedSize counts each shared
+// payload once across repos; a deletion plan spares what another repo's
+// revisions use), and Revision.BlobIDs refer to those.
+func (rs *repoScan) foreignBlobList() {
 	rs.blobList()
 	repo := rs.repo
-	cacheDir := filepath.Dir(repo.Path)
 	newID := make([]int32, len(repo.Blobs))
 	kept := repo.Blobs[:0]
 	for i, b := range repo.Blobs {
 		newID[i] = -1
-		if IsSharedPayload(cacheDir, b.Path) {
+		if !insideDir(b.Path, repo.Path) {
 			newID[i] = int32(len(kept))
 			kept = append(kept, b)
 		}
@@ -565,6 +567,14 @@ func (rs *repoScan) sharedBlobList() {
 		}
 		rv.rev.BlobIDs = slices.Clip(ids)
 	}
+}
+
+// insideDir reports whether the clean path p is dir or lies below it,
+// lexically and case-sensitively: where delete.Inside ignores case
+// (Windows) a summary may keep a blob it did not need, never miss one.
+func insideDir(p, dir string) bool {
+	const sep = string(filepath.Separator)
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, sep)+sep)
 }
 
 // collectIncomplete lists blobs/*.incomplete files.
