@@ -14,15 +14,18 @@
 #
 #   scan-cache   du -sb D                          stat of every entry, no readlink
 #                find D -printf '%s %A@ %T@ %l\n'  stat + readlink of every entry, 1 thread
-#                hfcache scan-cache --dir D
+#                hfcache scan-cache --dir D, three ways: without the scan
+#                  index (HFCACHE_SCAN_INDEX=off), a first scan that writes
+#                  it (into an empty index folder), and a scan with the
+#                  index the warm-up wrote (every later scan)
 #                upstream huggingface-cli 0.21 scan-cache (optional, see UPSTREAM)
-#   ls           hfcache ls --dir D
-#   rm           hfcache rm --dir D <first repo> --dry-run
+#   ls           hfcache ls --dir D, without and with the index
+#   rm           hfcache rm --dir D <first repo> --dry-run (never uses the index)
 #   verify       hfcache verify bench/verify --dir V   vs   sha256sum V/.../blobs/*
 #                (MB/s of file content read and hashed)
-#   one revision du -sb O and hfcache scan-cache --dir O on a cache of one
-#                revision of ONE_FILES files (the pool then reads one folder
-#                with several goroutines)
+#   one revision du -sb O and hfcache scan-cache --dir O (without and with
+#                the index) on a cache of one revision of ONE_FILES files
+#                (the pool then reads one folder with several goroutines)
 #
 # Environment:
 #   RUNS=3                 interleaved runs per tool (upstream: UPSTREAM_RUNS=1)
@@ -132,6 +135,10 @@ disk_reads() { awk -v d="$DEV" '$3 == d { print $4; f = 1 } END { if (!f) print 
 OUT="$BENCH_DIR/cold"
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# The scan index of the runs (see README, HFCACHE_SCAN_INDEX): the bench's
+# own, so that the user's does not count; written by the warm-up.
+IX="$OUT/scan-index"
+export HFCACHE_SCAN_INDEX="$IX"
 VBLOBS=("$V"/models--bench--verify/blobs/*)
 VBYTES=$(stat -c %s "${VBLOBS[@]}" | awk '{ s += $1 } END { print s }')
 
@@ -157,6 +164,7 @@ run() {
 # One warm-up run of everything (binaries and Python in the page cache
 # are then dropped anyway; this checks that every command works).
 "$BIN" scan-cache --dir "$D" >/dev/null
+if [ "$ONE_FILES" -gt 0 ]; then "$BIN" scan-cache --dir "$O" >/dev/null; fi
 "$BIN" rm --dir "$D" "$RM_TARGET" --dry-run >/dev/null
 "$BIN" verify bench/verify --dir "$V" >/dev/null
 
@@ -165,18 +173,23 @@ for i in $(seq "$RUNS"); do
 	echo "run $i/$RUNS: $(uptime)" >&2
 	run du du -sb "$D"
 	run find find "$D" -printf '%s %A@ %T@ %l\n'
-	run scan "$BIN" scan-cache --dir "$D"
+	run scan env HFCACHE_SCAN_INDEX=off "$BIN" scan-cache --dir "$D"
+	rm -rf "$IX.first"
+	run scan_first env HFCACHE_SCAN_INDEX="$IX.first" "$BIN" scan-cache --dir "$D"
+	run scan_ix "$BIN" scan-cache --dir "$D"
 	if [ "$UPSTREAM" != none ] && [ "$i" -le "$UPSTREAM_RUNS" ]; then
 		# shellcheck disable=SC2086
 		run upstream $UPSTREAM scan-cache --dir "$D"
 	fi
-	run ls "$BIN" ls --dir "$D"
+	run ls env HFCACHE_SCAN_INDEX=off "$BIN" ls --dir "$D"
+	run ls_ix "$BIN" ls --dir "$D"
 	run rm "$BIN" rm --dir "$D" "$RM_TARGET" --dry-run
 	run sha256sum sha256sum "${VBLOBS[@]}"
 	run verify "$BIN" verify bench/verify --dir "$V"
 	if [ "$ONE_FILES" -gt 0 ]; then
 		run one_du du -sb "$O"
-		run one_scan "$BIN" scan-cache --dir "$O"
+		run one_scan env HFCACHE_SCAN_INDEX=off "$BIN" scan-cache --dir "$O"
+		run one_scan_ix "$BIN" scan-cache --dir "$O"
 	fi
 done
 
@@ -196,8 +209,8 @@ echo
 echo "cold cache: $D ($ENTRIES entries); verify: $V ($((VBYTES >> 20)) MiB)"
 echo "$(nproc) CPUs, $(uname -r), $RUNS runs per tool (upstream $UPSTREAM_RUNS), page cache dropped before each run"
 echo
-printf '| %-42s | %8s | %13s | %7s | %7s | %9s | %8s | %9s |\n' command "wall s" "wall min-max" "cpu s" "RSS MiB" "disk reads" "vs du" "load"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..44})" ---------: --------------: --------: --------: -----------: ---------: -----------:
+printf '| %-46s | %8s | %13s | %7s | %7s | %9s | %8s | %9s |\n' command "wall s" "wall min-max" "cpu s" "RSS MiB" "disk reads" "vs du" "load"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" ---------: --------------: --------: --------: -----------: ---------: -----------:
 row() { # label name [bytes]
 	local w wmin wmax c m lmin lmax r extra="" vs
 	read -r w wmin wmax c m lmin lmax r <<<"$(stats "$2")"
@@ -207,20 +220,24 @@ row() { # label name [bytes]
 		vs=-
 	fi
 	awk -v n="$1$extra" -v w="$w" -v a="$wmin" -v b="$wmax" -v c="$c" -v m="$m" -v r="$r" -v vs="$vs" -v l="$lmin-$lmax" \
-		'BEGIN { printf "| %-42s | %8.2f | %13s | %7.2f | %7.1f | %10d | %9s | %10s |\n", n, w, a "-" b, c, m / 1024, r, vs, l }'
+		'BEGIN { printf "| %-46s | %8.2f | %13s | %7.2f | %7.1f | %10d | %9s | %10s |\n", n, w, a "-" b, c, m / 1024, r, vs, l }'
 }
 row "du -sb (stat, no readlink)" du
 row "find -printf (stat + readlink)" find
-row "hfcache scan-cache" scan
+row "hfcache scan-cache, no index" scan
+row "hfcache scan-cache, writing the index" scan_first
+row "hfcache scan-cache, with the index" scan_ix
 if [ -f "$OUT/upstream" ]; then row "huggingface-cli 0.21 scan-cache" upstream; fi
-row "hfcache ls" ls
+row "hfcache ls, no index" ls
+row "hfcache ls, with the index" ls_ix
 row "hfcache rm --dry-run (1 repo)" rm
 row "sha256sum (verify cache)" sha256sum "$VBYTES"
 row "hfcache verify (verify cache)" verify "$VBYTES"
 if [ "$ONE_FILES" -gt 0 ]; then
 	read -r duw _ <<<"$(stats one_du)"
 	row "du -sb (one revision, $ONE_FILES files)" one_du
-	row "hfcache scan-cache (one revision)" one_scan
+	row "hfcache scan-cache (one revision), no index" one_scan
+	row "hfcache scan-cache (one revision), index" one_scan_ix
 fi
 if [ "$UPSTREAM" = none ]; then
 	echo

@@ -53,7 +53,9 @@ frees (FREED), a mark when its blob is shared with another file (another
 revision, another repo: deleting it then frees nothing) and the blob it
 uses. --revision picks one revision of each repo (a ref or a hash);
 --include and --exclude select files by glob ('*' matches '/' too, as in
-hf download). Quiet mode prints the hf:// URI of each file, which rm takes.`,
+hf download). Quiet mode prints the hf:// URI of each file, which rm takes.
+
+Without --files, ls uses the scan index of scan-cache (HFCACHE_SCAN_INDEX).`,
 		Example: `  hfcache ls
   hfcache ls --revisions
   hfcache ls --filter "size>1GB" --limit 20
@@ -105,7 +107,7 @@ func runLs(opts *LsOptions) error {
 	if opts.Sort != "" && !validSort(opts.Sort) {
 		return o.usageError(fmt.Sprintf("Invalid value for '--sort': '%s' is not one of %s.", opts.Sort, quoteList(cachefilter.SortKeys)))
 	}
-	cache, err := scanModern(o, opts.Dir, false, true)
+	cache, err := scanModern(o, opts.Dir, modernScan{summary: true, index: true})
 	if err != nil {
 		return err
 	}

@@ -305,17 +305,22 @@ func (o *modernOut) confirm(msg string, yes bool) error {
 	}
 }
 
+// modernScan says what scanModern keeps: files, each revision's file list;
+// summary, only sizes, counts, times and the blobs outside each repo's own
+// folder (what a listing needs: memory does not grow with the number of
+// files); index, whether the scan index may spare reading unchanged
+// folders (reports only: never for a scan that deletion plans from).
+type modernScan struct{ files, summary, index bool }
+
 // scanModern scans the cache with hf 1.x rules; a missing directory is
-// upstream's CLIError. files keeps each revision's file list; summary keeps
-// only sizes, counts, times and the blobs outside each repo's own folder
-// (what a listing needs: memory does not grow with the number of files).
-func scanModern(o *modernOut, flagDir string, files, summary bool) (*scan.Cache, error) {
+// upstream's CLIError.
+func scanModern(o *modernOut, flagDir string, m modernScan) (*scan.Cache, error) {
 	dir, err := cacheDir(o.ios, flagDir)
 	if err != nil {
 		return nil, o.failErr(err.Error(), err)
 	}
-	opts := scan.Options{Modern: true, Files: files, Summary: summary}
-	if summary { // a listing: the scan index may spare it reading unchanged folders
+	opts := scan.Options{Modern: true, Files: m.files, Summary: m.summary}
+	if m.index {
 		opts.Index = scanIndex(o.ios)
 	}
 	cache, err := scan.Dir(dir, opts)

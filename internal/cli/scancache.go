@@ -33,7 +33,11 @@ func newScanCacheCmd(ios *iostreams.IOStreams) *cobra.Command {
 their revisions), their size on disk and when they were last used.
 
 The output is byte for byte that of "huggingface-cli scan-cache" from
-huggingface_hub 0.21, so scripts that parse it keep working.`,
+huggingface_hub 0.21, so scripts that parse it keep working.
+
+A scan index (HFCACHE_SCAN_INDEX, "off" to do without) remembers each
+snapshot folder's links, so that later scans of a cache not in memory read
+only what changed, and every blob's size and times.`,
 		Example: `  hfcache scan-cache
   hfcache scan-cache --dir /data/hf/hub -v
   hfcache scan-cache -vvv          # also print each warning
