@@ -21,7 +21,11 @@ package scan
 // under the repo's locks). Files: <Index.Dir>/<cache key>/<snapshot key>,
 // one per snapshot folder, written whole to a temporary name and renamed,
 // ending with a CRC: a file that does not decode is a miss, and the index
-// folder is used only when it is ours and not writable by others.
+// folder is used only when it is ours and not writable by others. It is
+// checked once and then used through an os.Root opened on it, so that
+// whoever can rename it or its parents (a shared HFCACHE_SCAN_INDEX)
+// cannot swap another folder in under the scan's reads, writes and
+// clean-up; the clean-up removes only names the index makes.
 
 import (
 	"bytes"
@@ -30,9 +34,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
-	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,8 +81,9 @@ type indexRun struct {
 	now  int64 // Unix ns
 	mu   sync.Mutex
 	used map[string]bool
-	made bool // dir checked or created
-	bad  bool // dir unusable
+	made bool     // dir checked or created
+	bad  bool     // dir unusable
+	root *os.Root // dir, once checked
 }
 
 func newIndexRun(ix *Index, cacheDir string) *indexRun {
@@ -97,27 +103,62 @@ func shortKey(s string, n int) string {
 }
 
 // folder makes sure the index folder exists and is ours: a directory (not
-// a link) that nobody else can write.
+// a link) that nobody else can write, opened as r.root (the folder
+// checked, whatever happens to its path afterwards).
 func (r *indexRun) folder() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.made {
-		r.made = true
-		err := os.MkdirAll(r.dir, 0o700)
-		var st fs.FileInfo
-		if err == nil {
-			st, err = os.Lstat(r.dir)
+		r.made, r.bad = true, true
+		if os.MkdirAll(r.dir, 0o700) != nil {
+			return false
 		}
-		r.bad = err != nil || !st.IsDir() || st.Mode().Perm()&0o022 != 0 || !ownedByMe(st)
+		st, err := os.Lstat(r.dir)
+		if err != nil || !st.IsDir() {
+			return false
+		}
+		root, err := os.OpenRoot(r.dir)
+		if err != nil {
+			return false
+		}
+		rst, err := root.Stat(".")
+		if err != nil || !os.SameFile(st, rst) || rst.Mode().Perm()&0o022 != 0 || !ownedByMe(rst) {
+			_ = root.Close()
+			return false
+		}
+		r.root, r.bad = root, false
 	}
 	return !r.bad
+}
+
+// close releases the index folder.
+func (r *indexRun) close() {
+	if r != nil && r.root != nil {
+		_ = r.root.Close()
+		r.root = nil
+	}
+}
+
+// isIndexName says whether name is an index file (a snapshot key) or a
+// temporary one (a snapshot key, ".tmp" and a suffix).
+func isIndexName(name string) bool {
+	const n = 32 // hex digits of shortKey(_, 16)
+	if len(name) < n {
+		return false
+	}
+	for _, c := range []byte(name[:n]) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return len(name) == n || strings.HasPrefix(name[n:], ".tmp")
 }
 
 // revMemo is the index of one snapshot folder: what the file held (old)
 // and what this walk records (one node per folder, by depth).
 type revMemo struct {
 	run     *indexRun
-	file    string
+	file    string // the index file's name in run.root
 	path    string // the snapshot folder
 	old     map[string]memoNode
 	rec     []*nodeRec
@@ -157,8 +198,8 @@ func (r *indexRun) open(rv *revScan) *revMemo {
 	r.mu.Lock()
 	r.used[name] = true
 	r.mu.Unlock()
-	m := &revMemo{run: r, file: filepath.Join(r.dir, name), path: rv.rev.SnapshotPath}
-	if data, err := os.ReadFile(m.file); err == nil {
+	m := &revMemo{run: r, file: name, path: rv.rev.SnapshotPath}
+	if data, err := r.root.ReadFile(name); err == nil {
 		m.old = decodeMemo(data, m.path)
 	}
 	return m
@@ -256,13 +297,15 @@ func (m *revMemo) save() {
 	if !m.changed || !m.run.folder() {
 		return
 	}
+	root := m.run.root
 	if len(m.out) == 0 { // every folder changed too recently
 		if m.old != nil {
-			_ = os.Remove(m.file)
+			_ = root.Remove(m.file)
 		}
 		return
 	}
-	f, err := os.CreateTemp(m.run.dir, filepath.Base(m.file)+".tmp*")
+	tmp := m.file + ".tmp" + strconv.FormatUint(rand.Uint64(), 36)
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return
 	}
@@ -271,10 +314,10 @@ func (m *revMemo) save() {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(f.Name(), m.file)
+		werr = root.Rename(tmp, m.file)
 	}
 	if werr != nil {
-		_ = os.Remove(f.Name())
+		_ = root.Remove(tmp)
 	}
 }
 
@@ -405,20 +448,27 @@ func (r *indexRun) clean() {
 	if r == nil || !r.folder() {
 		return
 	}
-	entries, err := os.ReadDir(r.dir)
+	d, err := r.root.Open(".")
 	if err != nil {
 		return
 	}
-	for _, e := range entries {
-		name := e.Name()
+	names, err := d.Readdirnames(-1)
+	_ = d.Close()
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		if !isIndexName(name) {
+			continue // not ours
+		}
 		if strings.Contains(name, ".tmp") {
-			if st, err := e.Info(); err == nil && time.Since(st.ModTime()) > time.Minute {
-				_ = os.Remove(filepath.Join(r.dir, name))
+			if st, err := r.root.Lstat(name); err == nil && time.Since(st.ModTime()) > time.Minute {
+				_ = r.root.Remove(name)
 			}
 			continue
 		}
 		if !r.used[name] {
-			_ = os.Remove(filepath.Join(r.dir, name))
+			_ = r.root.Remove(name)
 		}
 	}
 }

@@ -319,7 +319,7 @@ func TestIndexCleaned(t *testing.T) {
 		t.Fatalf("%d index files; want 4 (2 repos x 2 revisions)", n)
 	}
 	// A leftover of a scan killed while writing, old enough to be removed.
-	tmp := filepath.Join(filepath.Dir(mustGlob(t, filepath.Join(dir, "*", "*"))[0]), "x.tmp123")
+	tmp := mustGlob(t, filepath.Join(dir, "*", "*"))[0] + ".tmp123"
 	must(t, os.WriteFile(tmp, nil, 0o600))
 	must(t, os.Chtimes(tmp, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
 	must(t, os.RemoveAll(snap))
