@@ -12,9 +12,9 @@ package scan
 // those recorded: creating, removing or renaming an entry sets the
 // folder's ctime, no one can set a ctime back (unlike an mtime), and a
 // link's target cannot change in place. A folder is recorded only when its
-// ctime is more than racyWindow older than the scan's start (the
-// "racily clean" rule of git): a change in the same clock tick as the
-// recorded ctime, made after the folder was read, would go unseen.
+// ctime and mtime are more than racyWindow older than the scan's start
+// (the "racily clean" rule of git): a change in the same clock tick as the
+// recorded times, made after the folder was read, would go unseen.
 //
 // The index is a cache of the scan's reading, for reports (scan-cache,
 // ls): deletion scans without it (the executor trusts only what it reads
@@ -271,7 +271,9 @@ func (m *revMemo) end(depth int) {
 	if r.n < 0 {
 		return
 	}
-	if r.id.ctime > m.run.now-int64(racyWindow) {
+	// mtime too: where the ctime is not the change time (older Linux vfat
+	// reports the creation time) the mtime is what moves.
+	if max(r.id.ctime, r.id.mtime) > m.run.now-int64(racyWindow) {
 		r.n = -1
 		return
 	}
