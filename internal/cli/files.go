@@ -59,7 +59,7 @@ func runLsFiles(opts *LsOptions, o *modernOut, targets []string) error {
 	if err != nil {
 		return o.usageError("Invalid value: " + err.Error())
 	}
-	cache, err := scanModern(o, opts.Dir, true, false)
+	cache, err := scanModern(o, opts.Dir, true, false, false)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func runRmFiles(opts *RmOptions, o *modernOut) error {
 	case len(uris) > 0 && m.Active():
 		return o.usageError("--include/--exclude select files of repo or revision targets, not of hf:// file URIs.")
 	}
-	cache, err := scanModern(o, opts.Dir, true, false)
+	cache, err := scanModern(o, opts.Dir, true, false, false)
 	if err != nil {
 		return err
 	}

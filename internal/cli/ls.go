@@ -105,7 +105,7 @@ func runLs(opts *LsOptions) error {
 	if opts.Sort != "" && !validSort(opts.Sort) {
 		return o.usageError(fmt.Sprintf("Invalid value for '--sort': '%s' is not one of %s.", opts.Sort, quoteList(cachefilter.SortKeys)))
 	}
-	cache, err := scanModern(o, opts.Dir, false, true)
+	cache, err := scanModern(o, opts.Dir, false, true, true)
 	if err != nil {
 		return err
 	}

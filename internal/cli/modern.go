@@ -309,13 +309,15 @@ func (o *modernOut) confirm(msg string, yes bool) error {
 // upstream's CLIError. files keeps each revision's file list; summary keeps
 // only sizes, counts, times and the blobs outside each repo's own folder
 // (what a listing needs: memory does not grow with the number of files).
-func scanModern(o *modernOut, flagDir string, files, summary bool) (*scan.Cache, error) {
+// index lets a report (ls) use the scan index; deletion never does (its
+// plan must see what is on disk, see scan.Index).
+func scanModern(o *modernOut, flagDir string, files, summary, index bool) (*scan.Cache, error) {
 	dir, err := cacheDir(o.ios, flagDir)
 	if err != nil {
 		return nil, o.failErr(err.Error(), err)
 	}
 	opts := scan.Options{Modern: true, Files: files, Summary: summary}
-	if summary { // a listing: the scan index may spare it reading unchanged folders
+	if index { // a listing: the scan index may spare it reading unchanged folders
 		opts.Index = scanIndex(o.ios)
 	}
 	cache, err := scan.Dir(dir, opts)

@@ -99,7 +99,7 @@ func runPrune(opts *PruneOptions) error {
 	if opts.Force {
 		return o.usageError("--force only applies with --xet.")
 	}
-	cache, err := scanModern(o, opts.Dir, false, false)
+	cache, err := scanModern(o, opts.Dir, false, false, false)
 	if err != nil {
 		return err
 	}

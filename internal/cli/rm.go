@@ -145,7 +145,7 @@ func runRm(opts *RmOptions) error {
 // cache, so that the selection and the plan see the same repos. Memory
 // stays that of a summary, whatever the size of the cache.
 func resolveRm(o *modernOut, opts *RmOptions) (*scan.Cache, *target.Resolution, error) {
-	cache, err := scanModern(o, opts.Dir, false, true)
+	cache, err := scanModern(o, opts.Dir, false, true, false)
 	if err != nil {
 		return nil, nil, err
 	}
