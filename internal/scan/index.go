@@ -78,7 +78,8 @@ type dirID struct {
 type indexRun struct {
 	ix   *Index
 	dir  string
-	now  int64 // Unix ns
+	cwd  string // the working folder, when the cache's path is relative
+	now  int64  // Unix ns
 	mu   sync.Mutex
 	used map[string]bool
 	made bool     // dir checked or created
@@ -94,7 +95,24 @@ func newIndexRun(ix *Index, cacheDir string) *indexRun {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return &indexRun{ix: ix, dir: filepath.Join(ix.Dir, shortKey(cacheDir, 16)), now: timeNanos(now), used: map[string]bool{}}
+	r := &indexRun{ix: ix, now: timeNanos(now), used: map[string]bool{}}
+	if !filepath.IsAbs(cacheDir) { // keyed by absolute paths: "hub" names another cache elsewhere
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil
+		}
+		r.cwd = wd
+	}
+	r.dir = filepath.Join(ix.Dir, shortKey(r.abs(cacheDir), 16))
+	return r
+}
+
+// abs is p made absolute (from the working folder of the scan's start).
+func (r *indexRun) abs(p string) string {
+	if r.cwd == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.cwd, p)
 }
 
 func shortKey(s string, n int) string {
@@ -194,11 +212,12 @@ func (r *indexRun) open(rv *revScan) *revMemo {
 	if r == nil || !rv.real || rv.rs.blobsDir == "" || !r.folder() {
 		return nil
 	}
-	name := shortKey(rv.rev.SnapshotPath, 16)
+	path := r.abs(rv.rev.SnapshotPath)
+	name := shortKey(path, 16)
 	r.mu.Lock()
 	r.used[name] = true
 	r.mu.Unlock()
-	m := &revMemo{run: r, file: name, path: rv.rev.SnapshotPath}
+	m := &revMemo{run: r, file: name, path: path}
 	if data, err := r.root.ReadFile(name); err == nil {
 		m.old = decodeMemo(data, m.path)
 	}

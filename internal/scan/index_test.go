@@ -350,3 +350,27 @@ func mustGlob(t *testing.T, pattern string) []string {
 	}
 	return m
 }
+
+// TestIndexRelativeCache: two caches scanned by the same relative path
+// from different folders keep index files of their own (they took the
+// other's, each scan reading every folder again).
+func TestIndexRelativeCache(t *testing.T) {
+	if !indexWorks() {
+		t.Skip("no scan index on " + runtime.GOOS)
+	}
+	spec := cachetest.Spec{Repos: 1, Revisions: 2, Files: 10, Seed: 5}
+	rootA, _, _ := generateOdd(t, spec)
+	rootB, _, _ := generateOdd(t, spec)
+	dir := t.TempDir()
+	scanIn := func(root string) *scan.Index {
+		t.Chdir(filepath.Dir(root))
+		ix := newIndex(dir)
+		dumpScan(t, "hub", scan.Options{Index: ix})
+		return ix
+	}
+	scanIn(rootA)
+	scanIn(rootB)
+	if ix := scanIn(rootA); ix.Misses.Load() != 0 {
+		t.Errorf("the index of the first cache was lost: %d hits, %d misses", ix.Hits.Load(), ix.Misses.Load())
+	}
+}
