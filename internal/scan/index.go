@@ -34,6 +34,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -120,33 +121,40 @@ func shortKey(s string, n int) string {
 	return hex.EncodeToString(sum[:n])
 }
 
-// folder makes sure the index folder exists and is ours: a directory (not
-// a link) that nobody else can write, opened as r.root (the folder
-// checked, whatever happens to its path afterwards).
-func (r *indexRun) folder() bool {
+// folder says whether the index folder is usable: a directory (not a
+// link) of ours that nobody else can write, opened as r.root (the folder
+// checked, whatever happens to its path afterwards). It is made (create)
+// only when a memo is written: scans that record nothing (a cache made
+// just now) leave no folder behind. absent: it is not there (yet).
+func (r *indexRun) folder(create bool) (ok, absent bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.made {
+		if !create {
+			if _, err := os.Lstat(r.dir); errors.Is(err, fs.ErrNotExist) {
+				return false, true
+			}
+		}
 		r.made, r.bad = true, true
 		if os.MkdirAll(r.dir, 0o700) != nil {
-			return false
+			return false, false
 		}
 		st, err := os.Lstat(r.dir)
 		if err != nil || !st.IsDir() {
-			return false
+			return false, false
 		}
 		root, err := os.OpenRoot(r.dir)
 		if err != nil {
-			return false
+			return false, false
 		}
 		rst, err := root.Stat(".")
 		if err != nil || !os.SameFile(st, rst) || rst.Mode().Perm()&0o022 != 0 || !ownedByMe(rst) {
 			_ = root.Close()
-			return false
+			return false, false
 		}
 		r.root, r.bad = root, false
 	}
-	return !r.bad
+	return !r.bad, false
 }
 
 // close releases the index folder.
@@ -209,7 +217,11 @@ type nodeRec struct {
 // open returns the memo of rv's snapshot folder, nil when the index does
 // not apply (no index, or a folder whose links take the general path).
 func (r *indexRun) open(rv *revScan) *revMemo {
-	if r == nil || !rv.real || rv.rs.blobsDir == "" || !r.folder() {
+	if r == nil || !rv.real || rv.rs.blobsDir == "" {
+		return nil
+	}
+	ok, absent := r.folder(false)
+	if !ok && !absent {
 		return nil
 	}
 	path := r.abs(rv.rev.SnapshotPath)
@@ -218,6 +230,9 @@ func (r *indexRun) open(rv *revScan) *revMemo {
 	r.used[name] = true
 	r.mu.Unlock()
 	m := &revMemo{run: r, file: name, path: path}
+	if !ok {
+		return m
+	}
 	if data, err := r.root.ReadFile(name); err == nil {
 		m.old = decodeMemo(data, m.path)
 	}
@@ -315,16 +330,19 @@ func appendNodeHeader(b []byte, prefix string, id dirID, n int) []byte {
 // save writes the memo when the walk read any folder from disk (and
 // recorded some).
 func (m *revMemo) save() {
-	if !m.changed || !m.run.folder() {
+	if !m.changed {
 		return
 	}
-	root := m.run.root
 	if len(m.out) == 0 { // every folder changed too recently
-		if m.old != nil {
-			_ = root.Remove(m.file)
+		if m.old != nil { // read from the folder: it is open
+			_ = m.run.root.Remove(m.file)
 		}
 		return
 	}
+	if ok, _ := m.run.folder(true); !ok {
+		return
+	}
+	root := m.run.root
 	tmp := m.file + ".tmp" + strconv.FormatUint(rand.Uint64(), 36)
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -466,7 +484,10 @@ func (d *memoDecoder) bytes() []byte {
 // meet (revisions deleted since), and temporary files older than a minute
 // (a scan killed while writing).
 func (r *indexRun) clean() {
-	if r == nil || !r.folder() {
+	if r == nil {
+		return
+	}
+	if ok, _ := r.folder(false); !ok {
 		return
 	}
 	d, err := r.root.Open(".")

@@ -27,7 +27,7 @@ func TestIndexFolderSwapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newIndexRun(&Index{Dir: filepath.Join(base, "index")}, "/some/cache")
-	if !r.folder() {
+	if ok, _ := r.folder(true); !ok {
 		t.Fatal("index folder refused")
 	}
 	if err := os.Rename(r.dir, r.dir+".old"); err != nil {

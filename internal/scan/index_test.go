@@ -236,6 +236,14 @@ func TestIndexRacy(t *testing.T) {
 		if h := ix.Hits.Load(); h != 0 {
 			t.Fatalf("run %d: %d folders replayed; want none (all changed just now)", run, h)
 		}
+		if indexWorks() && ix.Misses.Load() == 0 {
+			t.Fatalf("run %d: the index was not used", run)
+		}
+	}
+	// Nothing was recorded: no folder for the cache is left behind (one
+	// per cache ever scanned, tests' temporary ones included).
+	if entries, _ := os.ReadDir(ix.Dir); len(entries) != 0 {
+		t.Errorf("the index folder holds %d entries; want none", len(entries))
 	}
 }
 
