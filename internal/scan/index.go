@@ -394,7 +394,7 @@ func decodeMemo(data []byte, path string) map[string]memoNode {
 		n.id.dev, n.id.ino = d.uvarint(), d.uvarint()
 		n.id.size, n.id.ctime, n.id.mtime = d.varint(), d.varint(), d.varint()
 		count := d.uvarint()
-		if count > uint64(len(d.b)) {
+		if count > uint64(len(d.b))/4 { // an entry takes 4 bytes at least
 			return nil
 		}
 		n.entries = make([]memoEntry, 0, count)

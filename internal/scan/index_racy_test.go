@@ -1,6 +1,9 @@
 package scan
 
 import (
+	"encoding/binary"
+	"hash/crc32"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -31,5 +34,28 @@ func TestMemoRacyMtime(t *testing.T) {
 				t.Errorf("recorded: %v; want %v", got, tt.recorded)
 			}
 		})
+	}
+}
+
+// TestDecodeMemoAllocation: an index file that announces more entries
+// than it can hold (each takes at least 4 bytes: kind, length, a name and
+// its NUL) is refused before memory is set aside for them: decoding takes
+// at most what the entries a file can hold take (18 times its size, 72
+// bytes an entry), not 72 times its size.
+func TestDecodeMemoAllocation(t *testing.T) {
+	const size = 1 << 20
+	b := appendNodeHeader(nil, "", dirID{dev: 1, ino: 2}, size-32)
+	b = append(b, make([]byte, size-len(b))...) // kind 0, name length 0: malformed
+	data := append([]byte(indexMagic), binary.AppendUvarint(nil, uint64(len("/snap")))...)
+	data = append(append(data, "/snap"...), b...)
+	data = binary.LittleEndian.AppendUint32(data, crc32.ChecksumIEEE(data))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if decodeMemo(data, "/snap") != nil {
+		t.Fatal("a malformed index file decoded")
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 20*size {
+		t.Errorf("decoding %d bytes allocated %d", len(data), got)
 	}
 }
