@@ -140,7 +140,8 @@ type result struct {
 func runBinary(t *testing.T, env []string, stdin string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command("hfcache", args...)
-	cmd.Env = append(cleanEnv(), env...)
+	// The scan index in the test's own folder, not the user's cache.
+	cmd.Env = append(append(cleanEnv(), "HFCACHE_SCAN_INDEX="+filepath.Join(t.TempDir(), "scan-index")), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -156,13 +157,14 @@ func runBinary(t *testing.T, env []string, stdin string, args ...string) result 
 }
 
 // cleanEnv is the process environment without the variables that change
-// hfcache's output.
+// hfcache's output, and without the scan index (which would otherwise be
+// written to the user's cache folder, one folder per test cache).
 func cleanEnv() []string {
-	var env []string
+	env := []string{"HFCACHE_SCAN_INDEX=off"}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL", "AI_AGENT", "AGENT", "HF_XET_CACHE":
+		case "NO_COLOR", "COLUMNS", "LINES", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "EDITOR", "VISUAL", "AI_AGENT", "AGENT", "HF_XET_CACHE", "HFCACHE_SCAN_INDEX":
 			continue
 		}
 		env = append(env, kv)

@@ -12,16 +12,20 @@ package scan
 // those recorded: creating, removing or renaming an entry sets the
 // folder's ctime, no one can set a ctime back (unlike an mtime), and a
 // link's target cannot change in place. A folder is recorded only when its
-// ctime is more than racyWindow older than the scan's start (the
-// "racily clean" rule of git): a change in the same clock tick as the
-// recorded ctime, made after the folder was read, would go unseen.
+// ctime and mtime are more than racyWindow older than the scan's start
+// (the "racily clean" rule of git): a change in the same clock tick as the
+// recorded times, made after the folder was read, would go unseen.
 //
 // The index is a cache of the scan's reading, for reports (scan-cache,
 // ls): deletion scans without it (the executor trusts only what it reads
 // under the repo's locks). Files: <Index.Dir>/<cache key>/<snapshot key>,
 // one per snapshot folder, written whole to a temporary name and renamed,
 // ending with a CRC: a file that does not decode is a miss, and the index
-// folder is used only when it is ours and not writable by others.
+// folder is used only when it is ours and not writable by others. It is
+// checked once and then used through an os.Root opened on it, so that
+// whoever can rename it or its parents (a shared HFCACHE_SCAN_INDEX)
+// cannot swap another folder in under the scan's reads, writes and
+// clean-up; the clean-up removes only names the index makes.
 
 import (
 	"bytes"
@@ -31,8 +35,10 @@ import (
 	"errors"
 	"hash/crc32"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,11 +79,13 @@ type dirID struct {
 type indexRun struct {
 	ix   *Index
 	dir  string
-	now  int64 // Unix ns
+	cwd  string // the working folder, when the cache's path is relative
+	now  int64  // Unix ns
 	mu   sync.Mutex
 	used map[string]bool
-	made bool // dir checked or created
-	bad  bool // dir unusable
+	made bool     // dir checked or created
+	bad  bool     // dir unusable
+	root *os.Root // dir, once checked
 }
 
 func newIndexRun(ix *Index, cacheDir string) *indexRun {
@@ -88,7 +96,24 @@ func newIndexRun(ix *Index, cacheDir string) *indexRun {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return &indexRun{ix: ix, dir: filepath.Join(ix.Dir, shortKey(cacheDir, 16)), now: timeNanos(now), used: map[string]bool{}}
+	r := &indexRun{ix: ix, now: timeNanos(now), used: map[string]bool{}}
+	if !filepath.IsAbs(cacheDir) { // keyed by absolute paths: "hub" names another cache elsewhere
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil
+		}
+		r.cwd = wd
+	}
+	r.dir = filepath.Join(ix.Dir, shortKey(r.abs(cacheDir), 16))
+	return r
+}
+
+// abs is p made absolute (from the working folder of the scan's start).
+func (r *indexRun) abs(p string) string {
+	if r.cwd == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.cwd, p)
 }
 
 func shortKey(s string, n int) string {
@@ -96,28 +121,70 @@ func shortKey(s string, n int) string {
 	return hex.EncodeToString(sum[:n])
 }
 
-// folder makes sure the index folder exists and is ours: a directory (not
-// a link) that nobody else can write.
-func (r *indexRun) folder() bool {
+// folder says whether the index folder is usable: a directory (not a
+// link) of ours that nobody else can write, opened as r.root (the folder
+// checked, whatever happens to its path afterwards). It is made (create)
+// only when a memo is written: scans that record nothing (a cache made
+// just now) leave no folder behind. absent: it is not there (yet).
+func (r *indexRun) folder(create bool) (ok, absent bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.made {
-		r.made = true
-		err := os.MkdirAll(r.dir, 0o700)
-		var st fs.FileInfo
-		if err == nil {
-			st, err = os.Lstat(r.dir)
+		if !create {
+			if _, err := os.Lstat(r.dir); errors.Is(err, fs.ErrNotExist) {
+				return false, true
+			}
 		}
-		r.bad = err != nil || !st.IsDir() || st.Mode().Perm()&0o022 != 0 || !ownedByMe(st)
+		r.made, r.bad = true, true
+		if os.MkdirAll(r.dir, 0o700) != nil {
+			return false, false
+		}
+		st, err := os.Lstat(r.dir)
+		if err != nil || !st.IsDir() {
+			return false, false
+		}
+		root, err := os.OpenRoot(r.dir)
+		if err != nil {
+			return false, false
+		}
+		rst, err := root.Stat(".")
+		if err != nil || !os.SameFile(st, rst) || rst.Mode().Perm()&0o022 != 0 || !ownedByMe(rst) {
+			_ = root.Close()
+			return false, false
+		}
+		r.root, r.bad = root, false
 	}
-	return !r.bad
+	return !r.bad, false
+}
+
+// close releases the index folder.
+func (r *indexRun) close() {
+	if r != nil && r.root != nil {
+		_ = r.root.Close()
+		r.root = nil
+	}
+}
+
+// isIndexName says whether name is an index file (a snapshot key) or a
+// temporary one (a snapshot key, ".tmp" and a suffix).
+func isIndexName(name string) bool {
+	const n = 32 // hex digits of shortKey(_, 16)
+	if len(name) < n {
+		return false
+	}
+	for _, c := range []byte(name[:n]) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return len(name) == n || strings.HasPrefix(name[n:], ".tmp")
 }
 
 // revMemo is the index of one snapshot folder: what the file held (old)
 // and what this walk records (one node per folder, by depth).
 type revMemo struct {
 	run     *indexRun
-	file    string
+	file    string // the index file's name in run.root
 	path    string // the snapshot folder
 	old     map[string]memoNode
 	rec     []*nodeRec
@@ -150,15 +217,23 @@ type nodeRec struct {
 // open returns the memo of rv's snapshot folder, nil when the index does
 // not apply (no index, or a folder whose links take the general path).
 func (r *indexRun) open(rv *revScan) *revMemo {
-	if r == nil || !rv.real || rv.rs.blobsDir == "" || !r.folder() {
+	if r == nil || !rv.real || rv.rs.blobsDir == "" {
 		return nil
 	}
-	name := shortKey(rv.rev.SnapshotPath, 16)
+	ok, absent := r.folder(false)
+	if !ok && !absent {
+		return nil
+	}
+	path := r.abs(rv.rev.SnapshotPath)
+	name := shortKey(path, 16)
 	r.mu.Lock()
 	r.used[name] = true
 	r.mu.Unlock()
-	m := &revMemo{run: r, file: filepath.Join(r.dir, name), path: rv.rev.SnapshotPath}
-	if data, err := os.ReadFile(m.file); err == nil {
+	m := &revMemo{run: r, file: name, path: path}
+	if !ok {
+		return m
+	}
+	if data, err := r.root.ReadFile(name); err == nil {
 		m.old = decodeMemo(data, m.path)
 	}
 	return m
@@ -230,7 +305,9 @@ func (m *revMemo) end(depth int) {
 	if r.n < 0 {
 		return
 	}
-	if r.id.ctime > m.run.now-int64(racyWindow) {
+	// mtime too: where the ctime is not the change time (older Linux vfat
+	// reports the creation time) the mtime is what moves.
+	if max(r.id.ctime, r.id.mtime) > m.run.now-int64(racyWindow) {
 		r.n = -1
 		return
 	}
@@ -253,16 +330,21 @@ func appendNodeHeader(b []byte, prefix string, id dirID, n int) []byte {
 // save writes the memo when the walk read any folder from disk (and
 // recorded some).
 func (m *revMemo) save() {
-	if !m.changed || !m.run.folder() {
+	if !m.changed {
 		return
 	}
 	if len(m.out) == 0 { // every folder changed too recently
-		if m.old != nil {
-			_ = os.Remove(m.file)
+		if m.old != nil { // read from the folder: it is open
+			_ = m.run.root.Remove(m.file)
 		}
 		return
 	}
-	f, err := os.CreateTemp(m.run.dir, filepath.Base(m.file)+".tmp*")
+	if ok, _ := m.run.folder(true); !ok {
+		return
+	}
+	root := m.run.root
+	tmp := m.file + ".tmp" + strconv.FormatUint(rand.Uint64(), 36)
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return
 	}
@@ -271,10 +353,10 @@ func (m *revMemo) save() {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(f.Name(), m.file)
+		werr = root.Rename(tmp, m.file)
 	}
 	if werr != nil {
-		_ = os.Remove(f.Name())
+		_ = root.Remove(tmp)
 	}
 }
 
@@ -312,7 +394,7 @@ func decodeMemo(data []byte, path string) map[string]memoNode {
 		n.id.dev, n.id.ino = d.uvarint(), d.uvarint()
 		n.id.size, n.id.ctime, n.id.mtime = d.varint(), d.varint(), d.varint()
 		count := d.uvarint()
-		if count > uint64(len(d.b)) {
+		if count > uint64(len(d.b))/4 { // an entry takes 4 bytes at least
 			return nil
 		}
 		n.entries = make([]memoEntry, 0, count)
@@ -402,23 +484,33 @@ func (d *memoDecoder) bytes() []byte {
 // meet (revisions deleted since), and temporary files older than a minute
 // (a scan killed while writing).
 func (r *indexRun) clean() {
-	if r == nil || !r.folder() {
+	if r == nil {
 		return
 	}
-	entries, err := os.ReadDir(r.dir)
+	if ok, _ := r.folder(false); !ok {
+		return
+	}
+	d, err := r.root.Open(".")
 	if err != nil {
 		return
 	}
-	for _, e := range entries {
-		name := e.Name()
+	names, err := d.Readdirnames(-1)
+	_ = d.Close()
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		if !isIndexName(name) {
+			continue // not ours
+		}
 		if strings.Contains(name, ".tmp") {
-			if st, err := e.Info(); err == nil && time.Since(st.ModTime()) > time.Minute {
-				_ = os.Remove(filepath.Join(r.dir, name))
+			if st, err := r.root.Lstat(name); err == nil && time.Since(st.ModTime()) > time.Minute {
+				_ = r.root.Remove(name)
 			}
 			continue
 		}
 		if !r.used[name] {
-			_ = os.Remove(filepath.Join(r.dir, name))
+			_ = r.root.Remove(name)
 		}
 	}
 }

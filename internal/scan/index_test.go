@@ -236,6 +236,14 @@ func TestIndexRacy(t *testing.T) {
 		if h := ix.Hits.Load(); h != 0 {
 			t.Fatalf("run %d: %d folders replayed; want none (all changed just now)", run, h)
 		}
+		if indexWorks() && ix.Misses.Load() == 0 {
+			t.Fatalf("run %d: the index was not used", run)
+		}
+	}
+	// Nothing was recorded: no folder for the cache is left behind (one
+	// per cache ever scanned, tests' temporary ones included).
+	if entries, _ := os.ReadDir(ix.Dir); len(entries) != 0 {
+		t.Errorf("the index folder holds %d entries; want none", len(entries))
 	}
 }
 
@@ -319,7 +327,7 @@ func TestIndexCleaned(t *testing.T) {
 		t.Fatalf("%d index files; want 4 (2 repos x 2 revisions)", n)
 	}
 	// A leftover of a scan killed while writing, old enough to be removed.
-	tmp := filepath.Join(filepath.Dir(mustGlob(t, filepath.Join(dir, "*", "*"))[0]), "x.tmp123")
+	tmp := mustGlob(t, filepath.Join(dir, "*", "*"))[0] + ".tmp123"
 	must(t, os.WriteFile(tmp, nil, 0o600))
 	must(t, os.Chtimes(tmp, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
 	must(t, os.RemoveAll(snap))
@@ -349,4 +357,28 @@ func mustGlob(t *testing.T, pattern string) []string {
 		t.Fatalf("glob %s: %v %v", pattern, m, err)
 	}
 	return m
+}
+
+// TestIndexRelativeCache: two caches scanned by the same relative path
+// from different folders keep index files of their own (they took the
+// other's, each scan reading every folder again).
+func TestIndexRelativeCache(t *testing.T) {
+	if !indexWorks() {
+		t.Skip("no scan index on " + runtime.GOOS)
+	}
+	spec := cachetest.Spec{Repos: 1, Revisions: 2, Files: 10, Seed: 5}
+	rootA, _, _ := generateOdd(t, spec)
+	rootB, _, _ := generateOdd(t, spec)
+	dir := t.TempDir()
+	scanIn := func(root string) *scan.Index {
+		t.Chdir(filepath.Dir(root))
+		ix := newIndex(dir)
+		dumpScan(t, "hub", scan.Options{Index: ix})
+		return ix
+	}
+	scanIn(rootA)
+	scanIn(rootB)
+	if ix := scanIn(rootA); ix.Misses.Load() != 0 {
+		t.Errorf("the index of the first cache was lost: %d hits, %d misses", ix.Hits.Load(), ix.Misses.Load())
+	}
 }

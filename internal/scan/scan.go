@@ -102,6 +102,7 @@ func Dir(dir string, opts Options) (*Cache, error) {
 	index := newIndexRun(opts.Index, dir)
 	scans := scanRepos(paths, names, opts, index)
 	index.clean()
+	index.close()
 
 	cache := &Cache{Path: dir, Modern: opts.Modern}
 	for _, rs := range scans {
@@ -158,6 +159,7 @@ func (c *Cache) Rescan(repos []*Repo, opts Options) *Cache {
 func ScanRepo(repoPath string, opts Options) (*Repo, error) {
 	index := newIndexRun(opts.Index, filepath.Dir(repoPath))
 	rs := scanRepos([]string{repoPath}, []string{filepath.Base(repoPath)}, opts, index)[0]
+	index.close()
 	if rs.err != nil {
 		return nil, rs.err
 	}
