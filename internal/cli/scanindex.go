@@ -3,6 +3,7 @@ package cli
 import (
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/hfcache/hfcache/internal/iostreams"
 	"github.com/hfcache/hfcache/internal/scan"
@@ -18,7 +19,7 @@ const scanIndexEnv = "HFCACHE_SCAN_INDEX"
 func scanIndex(ios *iostreams.IOStreams) *scan.Index { return scanIndexFor(ios, runtime.GOOS) }
 
 func scanIndexFor(ios *iostreams.IOStreams, goos string) *scan.Index {
-	switch v := ios.Getenv(scanIndexEnv); v {
+	switch v := ios.Getenv(scanIndexEnv); strings.ToLower(v) {
 	case "off", "0", "false", "no":
 		return nil
 	case "":

@@ -22,6 +22,7 @@ func TestScanIndexFolder(t *testing.T) {
 		{name: "Windows", goos: "windows", env: map[string]string{"LocalAppData": `/c/AppData/Local`}, want: "/c/AppData/Local/hfcache/scan-index"},
 		{name: "named", goos: "linux", env: map[string]string{scanIndexEnv: "/idx", "HOME": "/h"}, want: "/idx"},
 		{name: "off", goos: "linux", env: map[string]string{scanIndexEnv: "off", "HOME": "/h"}, want: ""},
+		{name: "OFF", goos: "linux", env: map[string]string{scanIndexEnv: "OFF", "HOME": "/h"}, want: ""},
 		{name: "0", goos: "linux", env: map[string]string{scanIndexEnv: "0", "HOME": "/h"}, want: ""},
 	}
 	for _, tt := range tests {

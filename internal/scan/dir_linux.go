@@ -44,6 +44,13 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() { _ = syscall.Close(d.fd) }
 
+// keepsChangeTimes says whether the folder's filesystem sets a folder's
+// ctime on every change of its entries (for the scan index).
+func (d dirHandle) keepsChangeTimes() bool {
+	var st syscall.Statfs_t
+	return syscall.Fstatfs(d.fd, &st) == nil && statfsKeepsChangeTimes(&st)
+}
+
 // identity is the open folder's dirID (for the scan index).
 func (d dirHandle) identity() (dirID, bool) {
 	var s syscall.Stat_t

@@ -31,6 +31,10 @@ func (d dirHandle) openChild(cname []byte) (dirHandle, error) {
 
 func (d dirHandle) close() {}
 
+// keepsChangeTimes says whether the folder's filesystem sets a folder's
+// ctime on every change of its entries (for the scan index).
+func (d dirHandle) keepsChangeTimes() bool { return pathKeepsChangeTimes(d.path) }
+
 // identity is the folder's dirID (for the scan index), when the platform
 // has one.
 func (d dirHandle) identity() (dirID, bool) {

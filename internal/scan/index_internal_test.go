@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -84,4 +85,23 @@ func FuzzDecodeMemo(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKeepsChangeTimes: the index is used on the filesystems that set a
+// folder's ctime on every change (this test's temporary folder: ext4,
+// tmpfs...), not on the others (/proc here).
+func TestKeepsChangeTimes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the filesystems named here are Linux's")
+	}
+	for path, want := range map[string]bool{t.TempDir(): true, "/proc": false} {
+		d, err := openDir(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.keepsChangeTimes(); got != want {
+			t.Errorf("%s: keepsChangeTimes() = %v; want %v", path, got, want)
+		}
+		d.close()
+	}
 }

@@ -639,7 +639,9 @@ func (w *walker) walkRev(rv *revScan) {
 		rv.err = unreadable(rv.rs.repo.Path, "Snapshot folder", rv.rev.SnapshotPath, err)
 		return
 	}
-	rv.memo = rv.rs.index.open(rv)
+	if rv.rs.index != nil && d.keepsChangeTimes() {
+		rv.memo = rv.rs.index.open(rv)
+	}
 	rv.err = w.walkDir(rv, d, rv.rev.SnapshotPath, "", 0)
 	if rv.memo != nil && rv.err == nil {
 		rv.memo.save()
