@@ -2,6 +2,8 @@ package scan
 
 import (
 	"encoding/binary"
+	"encoding/hex"
+	"fmt"
 	"hash/crc32"
 	"reflect"
 	"runtime"
@@ -40,10 +42,18 @@ func TestMemoRoundTrip(t *testing.T) {
 		t.Errorf("identities: %+v %+v", root.id, sub.id)
 	}
 	var got []string
-	for _, e := range append(root.entries, sub.entries...) {
-		got = append(got, string(e.kind+'0')+":"+strings.TrimSuffix(string(e.cname), "\x00")+":"+string(rune('0'+e.key.n/4)))
+	for _, n := range []*memoNode{&root, &sub} {
+		for i := range n.entries {
+			e := &n.entries[i]
+			k := ""
+			if e.kind == kindBlob {
+				key := n.key(e)
+				k = hex.EncodeToString(key.b[:key.n])
+			}
+			got = append(got, fmt.Sprintf("%d:%s:%s", e.kind, strings.TrimSuffix(string(n.cname(e)), "\x00"), k))
+		}
 	}
-	want := []string{string(kindBlob+'0') + ":model.safetensors:8", "1:README.md:0", "2:dir:0", "3:odd:0", string(kindBlob+'0') + ":config.json:5"}
+	want := []string{"128:model.safetensors:" + strings.Repeat("ab", 32), "1:README.md:", "2:dir:", "3:odd:", "128:config.json:" + strings.Repeat("cd", 20)}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("entries %q; want %q", got, want)
 	}
@@ -73,14 +83,15 @@ func FuzzDecodeMemo(f *testing.F) {
 			if prefix != "" && !strings.HasSuffix(prefix, "/") {
 				t.Fatalf("prefix %q", prefix)
 			}
-			for _, e := range n.entries {
-				c := e.cname
+			for i := range n.entries {
+				e := &n.entries[i]
+				c := n.cname(e)
 				if len(c) < 2 || c[len(c)-1] != 0 || strings.ContainsAny(string(c[:len(c)-1]), "\x00/") ||
 					string(c) == ".\x00" || string(c) == "..\x00" {
 					t.Fatalf("name %q", c)
 				}
-				if e.kind == kindBlob && e.key.n != 20 && e.key.n != 32 {
-					t.Fatalf("etag of %d bytes", e.key.n)
+				if e.kind == kindBlob && e.keyN != 20 && e.keyN != 32 {
+					t.Fatalf("etag of %d bytes", e.keyN)
 				}
 			}
 		}

@@ -37,7 +37,8 @@ func TestIndexFolderSwapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := &revMemo{run: r, file: shortKey("/snap", 16), path: "/snap", changed: true}
-	m.out = appendNodeHeader(nil, "", dirID{dev: 1, ino: 2}, 0)
+	m.out = [][]byte{appendNodeHeader(nil, "", dirID{dev: 1, ino: 2}, 0)}
+	m.outLen = len(m.out[0])
 	r.used[m.file] = true
 	m.save()
 	r.clean()

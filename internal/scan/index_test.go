@@ -114,6 +114,9 @@ func TestIndexAgrees(t *testing.T) {
 				case run == 2 && (hits != 45 || misses != 0):
 					t.Errorf("second run: %d hits, %d misses; want 45 and 0", hits, misses)
 				}
+				if n := ix.Reread.Load(); n != 0 {
+					t.Errorf("run %d: %d links read again; want none (no blob changed)", run, n)
+				}
 			}
 		})
 	}
@@ -129,6 +132,7 @@ func TestIndexSeesChanges(t *testing.T) {
 		name   string
 		change func(t *testing.T, repo, snap string)
 		misses bool // the change is in a folder, which must be read again
+		reread bool // a blob is no longer a regular file: its link is read again
 	}{
 		{name: "link added", misses: true, change: func(t *testing.T, repo, snap string) {
 			blobs, _ := filepath.Glob(filepath.Join(repo, "blobs", "*"))
@@ -172,13 +176,13 @@ func TestIndexSeesChanges(t *testing.T) {
 			must(t, err)
 			must(t, os.Chtimes(target, time.Now().Add(time.Hour), time.Now().Add(time.Hour)))
 		}},
-		{name: "blob removed", change: func(t *testing.T, repo, snap string) {
+		{name: "blob removed", reread: true, change: func(t *testing.T, repo, snap string) {
 			links, _ := filepath.Glob(filepath.Join(snap, "file*"))
 			target, err := filepath.EvalSymlinks(links[0])
 			must(t, err)
 			must(t, os.Remove(target))
 		}},
-		{name: "blob replaced by a folder", change: func(t *testing.T, repo, snap string) {
+		{name: "blob replaced by a folder", reread: true, change: func(t *testing.T, repo, snap string) {
 			links, _ := filepath.Glob(filepath.Join(snap, "file*"))
 			target, err := filepath.EvalSymlinks(links[0])
 			must(t, err)
@@ -211,6 +215,9 @@ func TestIndexSeesChanges(t *testing.T) {
 				}
 				if indexWorks() && tt.misses && mode.Files && ix.Misses.Load() == 0 {
 					t.Error("the changed folder was not read again")
+				}
+				if indexWorks() && tt.reread != (ix.Reread.Load() > 0) {
+					t.Errorf("%d links read again; want some: %v", ix.Reread.Load(), tt.reread)
 				}
 			}
 		})

@@ -688,7 +688,7 @@ func (w *walker) walkDir(rv *revScan, d dirHandle, dirPath, prefix string, depth
 			rv.memo = nil
 		} else if node, hit := m.lookup(prefix, id); hit {
 			m.pause(depth)
-			return w.replay(rv, d, dirPath, prefix, depth, node.entries)
+			return w.replay(rv, d, dirPath, prefix, depth, &node)
 		} else {
 			m.begin(depth, prefix, id)
 			defer func() {
@@ -821,7 +821,8 @@ func (w *walker) blobByKey(rv *revScan, key hexKey) (blobRef, bool) {
 // links into blobs/ need only their blob, the other entries are visited
 // as when the folder is read (sub-folders are checked against the index
 // in turn). A link whose blob is no longer a regular file is read again.
-func (w *walker) replay(rv *revScan, d dirHandle, dirPath, prefix string, depth int, entries []memoEntry) *CorruptedError {
+func (w *walker) replay(rv *revScan, d dirHandle, dirPath, prefix string, depth int, node *memoNode) *CorruptedError {
+	entries := node.entries
 	var pre []prefetched
 	if len(entries) >= prefetchMin {
 		if k := w.spare.take(prefetchMost); k > 0 {
@@ -829,7 +830,7 @@ func (w *walker) replay(rv *revScan, d dirHandle, dirPath, prefix string, depth 
 				if entries[i].kind != kindBlob {
 					return blobRef{}, hexKey{}, false
 				}
-				b, ok := h.blobByKey(rv, entries[i].key)
+				b, ok := h.blobByKey(rv, node.key(&entries[i]))
 				return b, hexKey{}, ok
 			})
 			w.spare.give(k)
@@ -845,16 +846,17 @@ func (w *walker) replay(rv *revScan, d dirHandle, dirPath, prefix string, depth 
 			if pre != nil {
 				b, ok = pre[i].b, pre[i].ok
 			} else {
-				b, ok = w.blobByKey(rv, e.key)
+				b, ok = w.blobByKey(rv, node.key(e))
 			}
 			if ok {
-				rv.addFile(b, prefix, e.cname[:len(e.cname)-1])
+				rv.addFile(b, prefix, node.cname(e)[:e.n-1])
 				w.seen++
 				continue
 			}
+			rv.memo.run.ix.Reread.Add(1)
 			kind = kindLink
 		}
-		if cerr := w.visit(rv, d, dirPath, prefix, depth, e.cname, kind); cerr != nil {
+		if cerr := w.visit(rv, d, dirPath, prefix, depth, node.cname(e), kind); cerr != nil {
 			return cerr
 		}
 	}
