@@ -105,17 +105,23 @@ func Dir(dir string, opts Options) (*Cache, error) {
 	index.close()
 
 	cache := &Cache{Path: dir, Modern: opts.Modern}
+	cache.collect(scans)
+	return cache, nil
+}
+
+// collect adds the repos scanned to c, and the problems to its warnings,
+// keeping both sorted.
+func (c *Cache) collect(scans []*repoScan) {
 	for _, rs := range scans {
 		if rs.err != nil {
-			cache.Warnings = append(cache.Warnings, rs.err)
+			c.Warnings = append(c.Warnings, rs.err)
 			continue
 		}
-		cache.Repos = append(cache.Repos, rs.repo)
-		cache.Size += rs.repo.Size
+		c.Repos = append(c.Repos, rs.repo)
+		c.Size += rs.repo.Size
 	}
-	sort.Slice(cache.Repos, func(i, j int) bool { return cache.Repos[i].Path < cache.Repos[j].Path })
-	sort.SliceStable(cache.Warnings, func(i, j int) bool { return cache.Warnings[i].Msg < cache.Warnings[j].Msg })
-	return cache, nil
+	sort.Slice(c.Repos, func(i, j int) bool { return c.Repos[i].Path < c.Repos[j].Path })
+	sort.SliceStable(c.Warnings, func(i, j int) bool { return c.Warnings[i].Msg < c.Warnings[j].Msg })
 }
 
 // Rescan returns a copy of c in which the given repos of c are scanned
@@ -140,16 +146,7 @@ func (c *Cache) Rescan(repos []*Repo, opts Options) *Cache {
 			out.Size += r.Size
 		}
 	}
-	for _, rs := range scanRepos(paths, names, opts, newIndexRun(opts.Index, c.Path)) {
-		if rs.err != nil {
-			out.Warnings = append(out.Warnings, rs.err)
-			continue
-		}
-		out.Repos = append(out.Repos, rs.repo)
-		out.Size += rs.repo.Size
-	}
-	sort.Slice(out.Repos, func(i, j int) bool { return out.Repos[i].Path < out.Repos[j].Path })
-	sort.SliceStable(out.Warnings, func(i, j int) bool { return out.Warnings[i].Msg < out.Warnings[j].Msg })
+	out.collect(scanRepos(paths, names, opts, newIndexRun(opts.Index, c.Path)))
 	return out
 }
 

@@ -721,26 +721,7 @@ func TestWorkersAgree(t *testing.T) {
 	if _, err := cachetest.Generate(root, cachetest.Spec{Repos: 3, Revisions: 4, Files: 60, Seed: 3}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	dump := func(opts scan.Options) string {
-		c, err := scan.Dir(root, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		for _, r := range c.Repos {
-			fmt.Fprintf(&b, "%s %d %d %s %s\n", r.Path, r.Size, r.NbFiles(), r.LastAccessed, r.LastModified)
-			for _, bl := range r.Blobs {
-				fmt.Fprintf(&b, " blob %s %d\n", bl.Path, bl.Size)
-			}
-			for _, rev := range r.Revisions {
-				fmt.Fprintf(&b, " rev %s %d %d %v %s %v\n", rev.Hash, rev.Size, rev.NbFiles, rev.Refs, rev.LastModified, rev.BlobIDs)
-				for _, f := range rev.Files {
-					fmt.Fprintf(&b, "  %s %d\n", f.Name, f.Blob)
-				}
-			}
-		}
-		return b.String()
-	}
+	dump := func(opts scan.Options) string { return dumpScan(t, root, opts) }
 	one := dump(scan.Options{Files: true, Workers: 1})
 	for _, w := range []int{2, 7, 0} {
 		if got := dump(scan.Options{Files: true, Workers: w}); got != one {
@@ -794,29 +775,7 @@ func TestPrefetchAgrees(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			dump := func(opts scan.Options) string {
-				c, err := scan.Dir(root, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var b strings.Builder
-				for _, w := range c.Warnings {
-					fmt.Fprintf(&b, "warning %s\n", w.Msg)
-				}
-				for _, r := range c.Repos {
-					fmt.Fprintf(&b, "%s %d %d %s %s\n", r.Path, r.Size, r.NbFiles(), r.LastAccessed, r.LastModified)
-					for _, bl := range r.Blobs {
-						fmt.Fprintf(&b, " blob %s %d\n", bl.Path, bl.Size)
-					}
-					for _, rev := range r.Revisions {
-						fmt.Fprintf(&b, " rev %s %d %d %s %v\n", rev.Hash, rev.Size, rev.NbFiles, rev.LastModified, rev.BlobIDs)
-						for _, f := range rev.Files {
-							fmt.Fprintf(&b, "  %s %d\n", f.Name, f.Blob)
-						}
-					}
-				}
-				return b.String()
-			}
+			dump := func(opts scan.Options) string { return dumpScan(t, root, opts) }
 			for _, mode := range []scan.Options{{Files: true}, {Summary: true}, {Modern: true}} {
 				one := mode
 				one.Workers = 1 // no idle place: no prefetch
