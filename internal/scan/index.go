@@ -143,22 +143,67 @@ func (r *indexRun) folder(create bool) (ok, absent bool) {
 		if os.MkdirAll(r.dir, 0o700) != nil {
 			return false, false
 		}
-		st, err := os.Lstat(r.dir)
-		if err != nil || !st.IsDir() {
-			return false, false
-		}
-		root, err := os.OpenRoot(r.dir)
-		if err != nil {
-			return false, false
-		}
-		rst, err := root.Stat(".")
-		if err != nil || !os.SameFile(st, rst) || rst.Mode().Perm()&0o022 != 0 || !ownedByMe(rst) {
-			_ = root.Close()
+		root := openOwned(r.dir)
+		if root == nil {
 			return false, false
 		}
 		r.root, r.bad = root, false
 	}
 	return !r.bad, false
+}
+
+// openOwned opens the folder dir as an os.Root if it is a directory (not
+// a link) of ours that nobody else can write; nil otherwise.
+func openOwned(dir string) *os.Root {
+	st, err := os.Lstat(dir)
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil
+	}
+	rst, err := root.Stat(".")
+	if err != nil || !os.SameFile(st, rst) || rst.Mode().Perm()&0o022 != 0 || !ownedByMe(rst) {
+		_ = root.Close()
+		return nil
+	}
+	return root
+}
+
+// staleAfter is how long the index folder of a cache no full scan has met
+// is kept (the cache was removed or moved, or is not scanned any more).
+const staleAfter = 90 * 24 * time.Hour
+
+// sweep dates the cache's index folder (its mtime: the last full scan)
+// and removes the other caches' folders of Index.Dir that no full scan
+// has dated for staleAfter.
+func (r *indexRun) sweep() {
+	now := time.Unix(0, r.now)
+	_ = r.root.Chtimes(".", now, now)
+	top := openOwned(r.ix.Dir)
+	if top == nil {
+		return
+	}
+	defer top.Close()
+	d, err := top.Open(".")
+	if err != nil {
+		return
+	}
+	names, err := d.Readdirnames(-1)
+	_ = d.Close()
+	if err != nil {
+		return
+	}
+	mine := filepath.Base(r.dir)
+	for _, name := range names {
+		if name == mine || len(name) != 32 || !isIndexName(name) {
+			continue // ours, or not a cache's folder
+		}
+		if st, err := top.Lstat(name); err == nil && st.IsDir() && now.Sub(st.ModTime()) > staleAfter {
+			_ = top.RemoveAll(name)
+		}
+	}
 }
 
 // close releases the index folder.
@@ -507,7 +552,7 @@ func (d *memoDecoder) bytes() []byte {
 
 // clean removes the index files of snapshot folders this scan did not
 // meet (revisions deleted since), and temporary files older than a minute
-// (a scan killed while writing).
+// (a scan killed while writing), then sweeps the other caches' folders.
 func (r *indexRun) clean() {
 	if r == nil {
 		return
@@ -538,4 +583,5 @@ func (r *indexRun) clean() {
 			_ = r.root.Remove(name)
 		}
 	}
+	r.sweep()
 }

@@ -389,3 +389,55 @@ func TestIndexRelativeCache(t *testing.T) {
 		t.Errorf("the index of the first cache was lost: %d hits, %d misses", ix.Hits.Load(), ix.Misses.Load())
 	}
 }
+
+// TestIndexSwept: a full scan dates its cache's index folder and removes
+// the folders of other caches that no full scan has dated for 90 days
+// (caches deleted or moved); anything else in the index folder stays.
+func TestIndexSwept(t *testing.T) {
+	if !indexWorks() {
+		t.Skip("no scan index on " + runtime.GOOS)
+	}
+	cachetest.RequireSymlinks(t)
+	base := t.TempDir()
+	caches := map[string]string{}
+	for _, name := range []string{"a", "b"} {
+		caches[name] = filepath.Join(base, name)
+		if _, err := cachetest.Generate(caches[name], cachetest.Spec{Repos: 1, Revisions: 1, Files: 10, Seed: 4}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, "notes"), 0o700))
+	start := time.Now().Add(time.Hour)
+	scanAt := func(cache string, at time.Time) {
+		t.Helper()
+		if _, err := scan.Dir(caches[cache], scan.Options{Index: &scan.Index{Dir: dir, Now: at}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	folders := func() int {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(dir, "????????????????????????????????"))
+		return len(m)
+	}
+	scanAt("a", start)
+	scanAt("b", start)
+	if n := folders(); n != 2 {
+		t.Fatalf("%d cache folders; want 2", n)
+	}
+	scanAt("b", start.Add(89*24*time.Hour))
+	if n := folders(); n != 2 {
+		t.Fatalf("after 89 days: %d cache folders; want 2 (a's is not stale yet)", n)
+	}
+	scanAt("b", start.Add(91*24*time.Hour))
+	if n := folders(); n != 1 {
+		t.Fatalf("after 91 days: %d cache folders; want 1 (a's swept)", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes")); err != nil {
+		t.Errorf("a folder that is not a cache's was removed: %v", err)
+	}
+	scanAt("a", start.Add(92*24*time.Hour))
+	if n := folders(); n != 2 {
+		t.Fatalf("a scanned again: %d cache folders; want 2 (b's dated a day ago)", n)
+	}
+}
