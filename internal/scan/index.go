@@ -185,7 +185,7 @@ func (r *indexRun) sweep() {
 	if top == nil {
 		return
 	}
-	defer top.Close()
+	defer func() { _ = top.Close() }()
 	d, err := top.Open(".")
 	if err != nil {
 		return
