@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -72,19 +73,27 @@ type Report struct {
 // OK reports whether no problem was found.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
-// Verifier hashes blobs, each at most once.
+// Verifier hashes blobs, each at most once per algorithm.
 type Verifier struct {
-	hashes map[string]blobHash
+	hashes map[blobKey]blobHash
+}
+
+// blobKey is a blob and the algorithm its content is hashed with: the
+// algorithm a file's etag (or listing) names, and only that one. A blob is
+// hashed with both only when files name it both ways (one payload linked
+// as blobs/<sha256> and as blobs/<git sha1>), which a downloader never does.
+type blobKey struct {
+	path, algo string
 }
 
 type blobHash struct {
-	sha256, gitSHA1 string
-	size            int64
-	err             error
+	sum  string
+	size int64
+	err  error
 }
 
 // New returns a Verifier.
-func New() *Verifier { return &Verifier{hashes: map[string]blobHash{}} }
+func New() *Verifier { return &Verifier{hashes: map[blobKey]blobHash{}} }
 
 var (
 	hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -253,7 +262,7 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 		rep.Unverifiable++
 		return
 	}
-	h := v.hash(blob)
+	h := v.hash(blob, algo)
 	rep.Checked++
 	if h.err != nil {
 		kind := Corrupt
@@ -263,10 +272,7 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 		rep.Problems = append(rep.Problems, Problem{File: rel, Kind: kind, Blob: blob, Algorithm: algo, Expected: expected, Actual: h.err.Error(), Size: -1, ExpectedSize: expectedSize})
 		return
 	}
-	actual := h.sha256
-	if algo == GitSHA1 {
-		actual = h.gitSHA1
-	}
+	actual := h.sum
 	if actual == expected {
 		return
 	}
@@ -279,17 +285,21 @@ func (v *Verifier) file(rep *Report, p, rel string, d fs.DirEntry, tree map[stri
 
 var errNotRegular = errors.New("not a regular file")
 
-// hash computes both hashes of a blob in one read.
-func (v *Verifier) hash(path string) blobHash {
-	if h, ok := v.hashes[path]; ok {
+// hash returns the algo (SHA256 or GitSHA1) hash of a blob, computed once.
+func (v *Verifier) hash(path, algo string) blobHash {
+	k := blobKey{path, algo}
+	if h, ok := v.hashes[k]; ok {
 		return h
 	}
-	h := hashFile(path)
-	v.hashes[path] = h
+	h := hashFile(path, algo)
+	v.hashes[k] = h
 	return h
 }
 
-func hashFile(path string) blobHash {
+// hashFile hashes the content of path in one read, with the one hasher
+// algo needs: sha256 of the content for SHA256, sha1 of
+// "blob <size>\x00" + content for GitSHA1.
+func hashFile(path, algo string) blobHash {
 	// Only regular files: a link to /dev/zero would be read forever, and
 	// opening a FIFO waits for a writer that never comes.
 	if st, err := os.Stat(path); err != nil {
@@ -309,22 +319,28 @@ func hashFile(path string) blobHash {
 	if !st.Mode().IsRegular() {
 		return blobHash{err: fmt.Errorf("%s: %w", path, errNotRegular)}
 	}
-	s256 := sha256.New()
-	git := sha1.New()
-	fmt.Fprintf(git, "blob %d\x00", st.Size())
-	n, err := io.Copy(io.MultiWriter(s256, git), f)
+	var h hash.Hash
+	if algo == GitSHA1 {
+		// The header holds the size, so it is written before the content:
+		// the size the file has now.
+		h = sha1.New()
+		fmt.Fprintf(h, "blob %d\x00", st.Size())
+	} else {
+		h = sha256.New()
+	}
+	n, err := io.Copy(h, f)
 	if err != nil {
 		return blobHash{err: fmt.Errorf("read %s: %w", path, err)}
 	}
-	if n != st.Size() {
+	if algo == GitSHA1 && n != st.Size() {
 		// The file changed while we read it: hash what git would see.
-		git = sha1.New()
+		h = sha1.New()
 		if _, err := f.Seek(0, io.SeekStart); err == nil {
-			fmt.Fprintf(git, "blob %d\x00", n)
-			_, _ = io.Copy(git, f)
+			fmt.Fprintf(h, "blob %d\x00", n)
+			_, _ = io.Copy(h, f)
 		}
 	}
-	return blobHash{sha256: hex.EncodeToString(s256.Sum(nil)), gitSHA1: hex.EncodeToString(git.Sum(nil)), size: n}
+	return blobHash{sum: hex.EncodeToString(h.Sum(nil)), size: n}
 }
 
 // Target is one revision to verify in a whole-cache run.
