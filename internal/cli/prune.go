@@ -200,7 +200,11 @@ func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
 		if n := len(plan.UnreadableLocks); n > 0 {
 			extra = append(extra, fmt.Sprintf("%d lock folder(s) could not be read", n))
 		}
-		return o.incomplete(executed{res: res.Revisions, repos: res.Repos, revisions: res.RevisionsRemoved}, strings.Join(extra, "; "))
+		// Freed: what the revisions' deletion really freed, and what the
+		// other removals did (the reclaimed trash, the loose files).
+		revs := *res.Revisions
+		revs.FreedSize += res.Freed - plan.Deletion.ExpectedFreedSize
+		return o.incomplete(executed{res: &revs, repos: res.Repos, revisions: res.RevisionsRemoved}, strings.Join(extra, "; "))
 	}
 	freed := render.Size(res.Freed)
 	fmt.Fprintf(o.ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
