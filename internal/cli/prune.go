@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -110,18 +112,21 @@ func runPrune(opts *PruneOptions) error {
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
+	for _, u := range plan.UnreadableLocks {
+		o.warning(unreadableLockMessage(u))
+	}
 	if plan.Trash.Refused != nil {
 		o.hint(trashRefusedMessage(plan.Trash.Refused))
 	}
 	otherTrashHints(o, cache.Path, plan.Trash)
 	if plan.Empty() {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
-		return nil
+		return unreadableLocksError(o, plan)
 	}
 	printPrunePlan(o, plan)
 	if opts.DryRun {
 		o.result("Dry run: no files were deleted.", pruneDryRunData(plan))
-		return nil
+		return unreadableLocksError(o, plan)
 	}
 	if err := o.confirm("Proceed?", opts.Yes); err != nil {
 		return err
@@ -177,15 +182,29 @@ func pruneDryRunData(plan *prune.Plan) render.Object {
 // remove, then the summary, or the exit-1 error of an incomplete prune.
 func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
 	failed := false
+	for _, f := range res.Reclaim.Failures {
+		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
+		failed = true
+	}
 	for _, x := range res.Executions() {
 		failed = reportResult(o, x) || failed
 	}
 	if failed {
-		extra := ""
-		if res.LooseFailed > 0 {
-			extra = fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", res.LooseFailed)
+		var extra []string
+		if n := len(res.Reclaim.Failures); n > 0 {
+			extra = append(extra, fmt.Sprintf("%d interrupted deletion(s) not reclaimed", n))
 		}
-		return o.incomplete(executed{res: res.Revisions, repos: res.Repos, revisions: res.RevisionsRemoved}, extra)
+		if res.LooseFailed > 0 {
+			extra = append(extra, fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", res.LooseFailed))
+		}
+		if n := len(plan.UnreadableLocks); n > 0 {
+			extra = append(extra, fmt.Sprintf("%d lock folder(s) could not be read", n))
+		}
+		// Freed: what the revisions' deletion really freed, and what the
+		// other removals did (the reclaimed trash, the loose files).
+		revs := *res.Revisions
+		revs.FreedSize += res.Freed - plan.Deletion.ExpectedFreedSize
+		return o.incomplete(executed{res: &revs, repos: res.Repos, revisions: res.RevisionsRemoved}, strings.Join(extra, "; "))
 	}
 	freed := render.Size(res.Freed)
 	fmt.Fprintf(o.ios.ErrOut, "Cache deletion done. Saved %s.\n", freed)
@@ -208,7 +227,36 @@ func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
 	data = append(data, render.KV{Key: "freed", Value: freed})
 	summary := pruneSummary(revs, res.Incomplete, res.Orphans, res.SharedOrphans, res.Locks, res.Interrupted)
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, freed), data)
-	return nil
+	return unreadableLocksError(o, plan)
+}
+
+// unreadableLockMessage says that a folder below .locks could not be
+// listed, so the lock files it holds are neither listed nor removed
+// (hfcache's own wording: hf 1.28 has no --locks).
+func unreadableLockMessage(u prune.UnreadableFolder) string {
+	reason := u.Err.Error()
+	var pe *fs.PathError
+	if errors.As(u.Err, &pe) {
+		reason = pe.Err.Error()
+	}
+	return fmt.Sprintf("Lock folder cannot be read: %s (%s). Its lock files are left alone.", u.Path, reason)
+}
+
+// unreadableLocksError ends a prune whose search for stale lock files
+// skipped folders it could not read (another account's .locks/<repo>).
+// The rest was listed or done, but the report leaves something out: like
+// ls for repos it cannot read, prune then fails, with the exit-1 error.
+func unreadableLocksError(o *modernOut, plan *prune.Plan) error {
+	if len(plan.UnreadableLocks) == 0 {
+		return nil
+	}
+	paths := make([]string, len(plan.UnreadableLocks))
+	for i, u := range plan.UnreadableLocks {
+		paths[i] = u.Path
+	}
+	o.errorMsg(fmt.Sprintf("%d lock folder(s) could not be read and are left out above: %s",
+		len(paths), strings.Join(paths, ", ")))
+	return &ExitCodeError{Code: ExitError}
 }
 
 // pruneSummary names what prune deletes ("2 unreferenced revision(s) and

@@ -4,6 +4,7 @@ package delete
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,6 +186,85 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 	f.Close()
 	if n := Recover(dir, scan.Options{}); n != 1 || exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal not replayed once the lock is free")
+	}
+}
+
+// TestReclaimTrashFailures: ReclaimTrash says which remains of dead runs
+// it could not remove, and why (with the folder's path), next to those it
+// removed: a folder that cannot be removed (chattr +i below it), and a
+// journal whose repo a download holds. Nothing is claimed that is not
+// gone.
+func TestReclaimTrashFailures(t *testing.T) {
+	dir, repo := repoTree(t)
+	trash := filepath.Join(dir, ".locks", trashName())
+	write := func(rel string, data string) {
+		t.Helper()
+		p := filepath.Join(trash, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("1-gone/1/x", "abc")        // removable
+	write("2-stuck/1/sub/y", "12345") // below an immutable folder
+	write("2-stuck/1/z", "zz")        // goes before the failure
+	write("3-waits/1/w", "wait")      // its journal's repo is busy
+	write("3-waits.journal", repo+"\t"+filepath.Join(repo, "blobs", "only2")+"\n")
+	if err := os.Chmod(trash, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(lockDir, "only2.lock")
+	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	immutable(t, filepath.Join(trash, "2-stuck", "1", "sub"))
+	if r := TrashRemains(dir); len(r.Dead) != 3 || r.Size != 14 {
+		t.Fatalf("remains %+v", r)
+	}
+
+	r := ReclaimTrash(dir, scan.Options{})
+	if r.OK() || r.Removed != 1 || len(r.Failures) != 2 {
+		t.Fatalf("ReclaimTrash = %+v, want 1 removed and 2 failures", r)
+	}
+	// 3 bytes of 1-gone, and z (2 bytes) of 2-stuck, which went before
+	// the failure.
+	if r.Freed != 5 {
+		t.Errorf("freed %d, want 5", r.Freed)
+	}
+	stuck, waits := r.Failures[0], r.Failures[1]
+	if stuck.Kind != KindTrash || stuck.Path != filepath.Join(trash, "2-stuck") ||
+		!errors.Is(stuck.Err, fs.ErrPermission) || !strings.HasPrefix(stuck.Err.Error(), "remove "+stuck.Path+": ") {
+		t.Errorf("failure %+v (%v), want 2-stuck: operation not permitted", stuck, stuck.Err)
+	}
+	if waits.Kind != KindTrash || waits.Path != filepath.Join(trash, "3-waits") || !errors.Is(waits.Err, ErrLocked) ||
+		!strings.Contains(waits.Err.Error(), lockPath) {
+		t.Errorf("failure %+v (%v), want 3-waits: locked by another process", waits, waits.Err)
+	}
+	if exists(filepath.Join(trash, "1-gone")) || !exists(filepath.Join(trash, "2-stuck", "1", "sub", "y")) ||
+		!exists(filepath.Join(repo, "blobs", "only2")) {
+		t.Error("the trash is not as reported")
+	}
+
+	// Once the folder can be removed and the download is over, the rest
+	// goes.
+	_ = exec.Command("chattr", "-i", filepath.Join(trash, "2-stuck", "1", "sub")).Run()
+	f.Close()
+	if r := ReclaimTrash(dir, scan.Options{}); !r.OK() || r.Removed != 2 || r.Freed != 9 || exists(trash) {
+		t.Fatalf("second ReclaimTrash = %+v, trash left %v", r, exists(trash))
 	}
 }
 

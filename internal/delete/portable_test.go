@@ -276,8 +276,8 @@ func TestJournalLivenessPortable(t *testing.T) {
 	if r := TrashRemains(dir); len(r.Dead) != 1 || r.Size != 5 {
 		t.Fatalf("remains %+v", r)
 	}
-	if n, freed := ReclaimTrash(dir, scan.Options{}); n != 1 || freed != 5 || exists(trash) {
-		t.Fatalf("ReclaimTrash = %d, %d; trash left %v", n, freed, exists(trash))
+	if r := ReclaimTrash(dir, scan.Options{}); r.Removed != 1 || r.Freed != 5 || !r.OK() || exists(trash) {
+		t.Fatalf("ReclaimTrash = %+v; trash left %v", r, exists(trash))
 	}
 }
 

@@ -2,6 +2,7 @@ package delete
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -35,6 +36,16 @@ import (
 // repo, under its download locks, shows no revision uses. Refs and
 // snapshot links are never removed on a journal's word.
 func Recover(cacheDir string, opts scan.Options) int {
+	return recoverCache(cacheDir, opts, leftovers{})
+}
+
+// leftovers records, by path, why Recover left a dead run's folder in a
+// trash: the error of its removal, or the reason it was kept.
+type leftovers map[string]error
+
+// recoverCache is Recover; it records in left why it left any dead run's
+// folder where it was.
+func recoverCache(cacheDir string, opts scan.Options, left leftovers) int {
 	h, err := openHandles(filepath.Clean(cacheDir))
 	if err != nil {
 		return 0
@@ -52,9 +63,9 @@ func Recover(cacheDir string, opts scan.Options) int {
 		}
 		switch {
 		case kind == ownTrash:
-			n += recoverTrash(h, trash, opts)
+			n += recoverTrash(h, trash, opts, left)
 		case isRoot():
-			reclaimForeignTrash(trash)
+			reclaimForeignTrash(trash, left)
 		default:
 			h.forget(trash.path)
 			continue
@@ -66,7 +77,7 @@ func Recover(cacheDir string, opts scan.Options) int {
 
 // recoverTrash completes the dead runs of one of the running account's
 // trashes and returns how many journals it completed.
-func recoverTrash(h *handles, trash *pinnedDir, opts scan.Options) int {
+func recoverTrash(h *handles, trash *pinnedDir, opts scan.Options, left leftovers) int {
 	entries, err := fs.ReadDir(trash.root.FS(), ".")
 	if err != nil {
 		return 0
@@ -80,11 +91,11 @@ func recoverTrash(h *handles, trash *pinnedDir, opts scan.Options) int {
 		}
 		if !strings.HasSuffix(name, ".journal") {
 			if _, err := trash.root.Lstat(name + ".journal"); errors.Is(err, fs.ErrNotExist) && e.IsDir() {
-				_ = trash.root.RemoveAll(name)
+				left.removeAll(trash, name)
 			}
 			continue
 		}
-		if recoverJournal(h, trash, name, opts) {
+		if recoverJournal(h, trash, name, opts, left) {
 			n++
 		}
 	}
@@ -96,7 +107,7 @@ func recoverTrash(h *handles, trash *pinnedDir, opts scan.Options) int {
 // journal is missing or not locked by a running process. Its journals
 // are neither believed nor removed (their owner's next run completes
 // them); its files are left alone.
-func reclaimForeignTrash(trash *pinnedDir) {
+func reclaimForeignTrash(trash *pinnedDir, left leftovers) {
 	entries, err := fs.ReadDir(trash.root.FS(), ".")
 	if err != nil {
 		return
@@ -106,8 +117,23 @@ func reclaimForeignTrash(trash *pinnedDir) {
 		if !e.IsDir() || strings.Contains(name, ".") || journalLive(trash, name+".journal") {
 			continue
 		}
-		_ = retryBusy(func() error { return trash.root.RemoveAll(name) })
+		left.removeAll(trash, name)
 	}
+}
+
+// removeAll removes the dead run's folder name of a pinned trash, and
+// records why when it cannot.
+func (left leftovers) removeAll(trash *pinnedDir, name string) {
+	if err := retryBusy(func() error { return trash.root.RemoveAll(name) }); err != nil {
+		path := filepath.Join(trash.path, name)
+		left[path] = fmt.Errorf("remove %s: %w", path, err)
+	}
+}
+
+// keep records why a dead run's folder is left in its trash on purpose.
+func (left leftovers) keep(trash *pinnedDir, journal string, why error) {
+	path := filepath.Join(trash.path, strings.TrimSuffix(journal, ".journal"))
+	left[path] = fmt.Errorf("complete %s: %w", path, why)
 }
 
 // deadJournalAge is how old an unlocked temporary journal must be before
@@ -135,23 +161,36 @@ func removeDeadJournal(trash *pinnedDir, name string) {
 	}
 }
 
+// Reasons Recover leaves a dead run's folder in its trash.
+var (
+	errUntrustedJournal = errors.New("not trusted: not a regular file, or owned by another user, or writable by others")
+	errReplacedJournal  = errors.New("replaced while it was read")
+	errRunning          = errors.New("its run is still going")
+)
+
 // trustedJournal reports whether a journal may be believed: a regular
 // file owned by the running user or root that others cannot write.
 func trustedJournal(st fs.FileInfo) bool {
 	return st.Mode().IsRegular() && ownedByUs(st) && private(st)
 }
 
-func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options) bool {
+func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options, left leftovers) bool {
 	st, err := trash.root.Lstat(name)
-	if err != nil || !trustedJournal(st) {
+	if err == nil && !trustedJournal(st) {
+		err = errUntrustedJournal
+	}
+	if err != nil {
+		left.keep(trash, name, fmt.Errorf("journal %s: %w", name, err))
 		return false
 	}
 	f, err := trash.root.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
+		left.keep(trash, name, fmt.Errorf("journal %s: %w", name, err))
 		return false
 	}
 	if err := tryLockFile(f); err != nil {
 		_ = f.Close()
+		left.keep(trash, name, errRunning)
 		return false // its process still runs
 	}
 	got, err := f.Stat()
@@ -159,8 +198,12 @@ func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options
 	if err == nil && sameEntry(st, got) {
 		data, err = io.ReadAll(f)
 	}
-	if err != nil || !sameEntry(st, got) {
+	if err == nil && !sameEntry(st, got) {
+		err = errReplacedJournal
+	}
+	if err != nil {
 		_ = f.Close()
+		left.keep(trash, name, fmt.Errorf("journal %s: %w", name, err))
 		return false
 	}
 	byRepo := map[string][]string{}
@@ -172,34 +215,40 @@ func recoverJournal(h *handles, trash *pinnedDir, name string, opts scan.Options
 		byRepo[repo] = append(byRepo[repo], blob)
 	}
 	for repo, blobs := range byRepo {
-		if !recoverRepo(h, repo, blobs, opts) {
+		if err := recoverRepo(h, repo, blobs, opts); err != nil {
 			_ = f.Close()
-			return false // a download runs there: try again next time
+			// A download runs there: try again next time.
+			left.keep(trash, name, err)
+			return false
 		}
 	}
 	// The journal stays locked until its trash folder is gone.
-	_ = trash.root.RemoveAll(strings.TrimSuffix(name, ".journal"))
+	left.removeAll(trash, strings.TrimSuffix(name, ".journal"))
 	_ = f.Close() // closed before removed (Windows)
 	_ = trash.root.Remove(name)
 	return true
 }
 
 // recoverRepo removes the journaled blobs of repo that are unused now,
-// under the repo's download locks; false when a lock is held.
-func recoverRepo(h *handles, repo string, blobs []string, opts scan.Options) bool {
-	locks, _, err := lockRepo(h.cacheDir, filepath.Base(repo))
+// under the repo's download locks; an error wrapping ErrLocked when
+// another process holds one, ErrLockCheck when they cannot be checked.
+func recoverRepo(h *handles, repo string, blobs []string, opts scan.Options) error {
+	locks, holder, err := lockRepo(h.cacheDir, filepath.Base(repo))
+	if errors.Is(err, errWouldBlock) {
+		return fmt.Errorf("%w: %s", ErrLocked, holder)
+	}
 	if err != nil {
-		return false
+		return fmt.Errorf("%w: %s: %w", ErrLockCheck, holder, err)
 	}
 	defer locks.release()
 	defer h.forget(repo)
 	repoDir, err := h.dir(repo)
 	if err != nil {
-		return true // gone or not a plain folder: leave it alone
+		return nil // gone or not a plain folder: leave it alone
 	}
 	fresh, err := scan.ScanRepo(repo, opts)
 	if err != nil || !h.cache.still(filepath.Base(repo), repoDir) {
-		return true // not valid: leave its blobs alone
+		return nil // not valid: leave its blobs alone
 	}
 	used := scan.UsedBlobs(fresh)
 	for _, b := range blobs {
@@ -207,5 +256,5 @@ func recoverRepo(h *handles, repo string, blobs []string, opts scan.Options) boo
 			_ = h.removeFile(filepath.Join(repo, "blobs"), b)
 		}
 	}
-	return true
+	return nil
 }

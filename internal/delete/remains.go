@@ -2,6 +2,7 @@ package delete
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,18 +147,58 @@ func trashContents(trash *pinnedDir) (dead []RemainsEntry, live int64) {
 	return dead, live
 }
 
-// ReclaimTrash removes the remains of dead runs (see Recover) and returns
-// how many of them it removed and the bytes it freed.
-func ReclaimTrash(cacheDir string, opts scan.Options) (int, int64) {
-	before := TrashRemains(cacheDir)
-	Recover(cacheDir, opts)
-	after := TrashRemains(cacheDir)
-	n, freed := len(before.Dead)-len(after.Dead), before.Size-after.Size
-	if n < 0 || freed < 0 { // a run was killed meanwhile
-		return 0, 0
-	}
-	return n, freed
+// Reclaim is what ReclaimTrash did.
+type Reclaim struct {
+	// Removed counts the remains of dead runs that are gone; Freed adds
+	// up what they held (and what went of those only partly removed).
+	Removed int
+	Freed   int64
+	// Failures are the remains of dead runs still there (Kind KindTrash):
+	// Err says why, with the folder's path, e.g. "remove <path>: unlinkat
+	// ...: permission denied", or "complete <path>: locked by another
+	// process (download in progress?): ..." when the blobs its journal
+	// names wait for a download to end.
+	Failures []Failure
 }
+
+// OK reports whether every remains ReclaimTrash found is gone.
+func (r Reclaim) OK() bool { return len(r.Failures) == 0 }
+
+// ReclaimTrash removes the remains of dead runs (see Recover) that
+// TrashRemains lists, and says how many went, the bytes freed, and which
+// could not be removed and why.
+func ReclaimTrash(cacheDir string, opts scan.Options) Reclaim {
+	before := TrashRemains(cacheDir)
+	left := leftovers{}
+	recoverCache(cacheDir, opts, left)
+	after := TrashRemains(cacheDir)
+	still := map[string]int64{}
+	for _, e := range after.Dead {
+		still[e.Path] = e.Size
+	}
+	var r Reclaim
+	for _, e := range before.Dead {
+		size, there := still[e.Path]
+		if !there {
+			r.Removed++
+			r.Freed += e.Size
+			continue
+		}
+		if size < e.Size {
+			r.Freed += e.Size - size
+		}
+		err := left[e.Path]
+		if err == nil {
+			err = fmt.Errorf("remove %s: %w", e.Path, errStillInTrash)
+		}
+		r.Failures = append(r.Failures, Failure{Kind: KindTrash, Path: e.Path, Err: err})
+	}
+	return r
+}
+
+// errStillInTrash says a dead run's folder is still in its trash for a
+// reason Recover did not record.
+var errStillInTrash = errors.New("still in the trash after the recovery")
 
 // treeSize adds up the sizes of the regular files below name (links are
 // not followed).

@@ -14,6 +14,9 @@ const (
 	KindSnapshot Kind = "snapshot"
 	KindRef      Kind = "ref"
 	KindBlob     Kind = "blob"
+	// KindTrash is the folder an interrupted deletion left in a trash
+	// (see ReclaimTrash).
+	KindTrash Kind = "interrupted deletion"
 )
 
 // Failure is one path that could not be removed.

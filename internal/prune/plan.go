@@ -41,6 +41,10 @@ type Plan struct {
 	SharedOrphans []scan.Blob
 	// Locks are the lock files nobody holds. With Options.Locks only.
 	Locks []string
+	// UnreadableLocks are the folders below .locks that could not be
+	// listed while looking for Locks (another account's lock folder):
+	// their lock files are left out of Locks. With Options.Locks only.
+	UnreadableLocks []UnreadableFolder
 	// Trash is what interrupted deletions left in the trash (no scanner
 	// sees it); its Dead entries are reclaimed.
 	Trash delete.Remains
@@ -71,11 +75,7 @@ func NewPlan(c *scan.Cache, opts Options) (*Plan, error) {
 		}
 	}
 	if opts.Locks {
-		locks, err := StaleLocks(c.Path, p.Incomplete)
-		if err != nil {
-			return p, fmt.Errorf("list lock files: %w", err)
-		}
-		p.Locks = locks
+		p.Locks, p.UnreadableLocks = StaleLocks(c.Path, p.Incomplete)
 	}
 	p.Trash = delete.TrashRemains(c.Path)
 	return p, nil
@@ -122,6 +122,9 @@ type Result struct {
 	// LooseFailed counts the partial downloads, orphans and lock files
 	// that could not be removed.
 	LooseFailed int
+	// Reclaim is what became of the trash's remains of dead runs:
+	// Interrupted counts those gone, Reclaim.Failures those still there.
+	Reclaim delete.Reclaim
 	// Freed is the revisions' expected size (upstream counts them so) plus
 	// what each other removal really freed.
 	Freed int64
@@ -140,6 +143,9 @@ func (r *Result) Executions() []*delete.Result {
 
 // OK reports whether everything planned is gone.
 func (r *Result) OK() bool {
+	if !r.Reclaim.OK() {
+		return false
+	}
 	for _, x := range r.Executions() {
 		if !x.OK() {
 			return false
@@ -157,9 +163,9 @@ func (r *Result) OK() bool {
 func (p *Plan) Execute(progress func() (delete.ExecOptions, func())) *Result {
 	r := &Result{Freed: p.Deletion.ExpectedFreedSize}
 	if len(p.Trash.Dead) > 0 {
-		var freed int64
-		r.Interrupted, freed = delete.ReclaimTrash(p.Cache.Path, scan.Options{Modern: p.Cache.Modern})
-		r.Freed += freed
+		r.Reclaim = delete.ReclaimTrash(p.Cache.Path, scan.Options{Modern: p.Cache.Modern})
+		r.Interrupted = r.Reclaim.Removed
+		r.Freed += r.Reclaim.Freed
 	}
 	var revOpts delete.ExecOptions
 	if progress != nil {

@@ -6,6 +6,9 @@
 package prune
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -110,17 +113,32 @@ func Orphans(c *scan.Cache) ([]scan.Blob, error) {
 	return out, nil
 }
 
+// UnreadableFolder is a folder below <cache>/.locks that could not be
+// listed (another account's .locks/<repo> folder of mode 0700, an I/O
+// error): the lock files it holds are left out, and so left alone.
+type UnreadableFolder struct {
+	Path string
+	// Err says why, with the path: "list lock files: open <path>:
+	// permission denied".
+	Err error
+}
+
 // LockFiles lists the *.lock files below <cache>/.locks, sorted, leaving
-// out hfcache's trash folders.
-func LockFiles(cacheDir string) ([]string, error) {
+// out hfcache's trash folders. A folder it cannot list is skipped, and
+// returned in unreadable, and the rest is listed: in a cache shared by
+// several accounts, one account's unreadable lock folder must not hide
+// the others. A cache without .locks has no lock files.
+func LockFiles(cacheDir string) (files []string, unreadable []UnreadableFolder) {
 	root := filepath.Join(cacheDir, ".locks")
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+	// WalkDir calls back with an error only for what it could not read,
+	// and skips the folder then; its own result is always nil.
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
-			if os.IsNotExist(err) && p == root {
-				return filepath.SkipDir
+			if !errors.Is(err, fs.ErrNotExist) {
+				unreadable = append(unreadable, UnreadableFolder{Path: p, Err: fmt.Errorf("list lock files: %w", err)})
 			}
-			return err
+			// A folder removed meanwhile holds no lock file.
+			return nil
 		}
 		if d.IsDir() && filepath.Dir(p) == root && strings.HasPrefix(d.Name(), ".hfcache-trash") {
 			// hfcache's trashes (one per account, mode 0700: another
@@ -128,15 +146,12 @@ func LockFiles(cacheDir string) ([]string, error) {
 			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".lock") {
-			out = append(out, p)
+			files = append(files, p)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(files)
+	return files, unreadable
 }
 
 // StaleLocks lists the lock files below <cache>/.locks nobody holds right
@@ -147,18 +162,15 @@ func LockFiles(cacheDir string) ([]string, error) {
 // partial download (blobs/*.incomplete, which a download resumes under
 // its lock) other than those in removing (the stale partial downloads the
 // same run removes first). Lock files elsewhere below .locks are never
-// listed.
-func StaleLocks(cacheDir string, removing []scan.Blob) ([]string, error) {
+// listed. The folders it could not list are returned in unreadable (see
+// LockFiles).
+func StaleLocks(cacheDir string, removing []scan.Blob) (stale []string, unreadable []UnreadableFolder) {
 	except := map[string]bool{}
 	for _, b := range removing {
 		except[b.Path] = true
 	}
-	files, err := LockFiles(cacheDir)
-	if err != nil {
-		return nil, err
-	}
+	files, unreadable := LockFiles(cacheDir)
 	quiet := map[string]bool{}
-	var out []string
 	for _, f := range files {
 		folderDir := filepath.Dir(f)
 		if filepath.Dir(folderDir) != filepath.Join(cacheDir, ".locks") {
@@ -171,8 +183,8 @@ func StaleLocks(cacheDir string, removing []scan.Blob) ([]string, error) {
 			quiet[folder] = ok
 		}
 		if ok {
-			out = append(out, f)
+			stale = append(stale, f)
 		}
 	}
-	return out, nil
+	return stale, unreadable
 }
