@@ -22,22 +22,7 @@ import (
 // the repo, the repo is left alone and reported; once released it goes.
 func TestExecuteLockedRepo(t *testing.T) {
 	dir, repo := repoTree(t)
-	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
-	if err := os.MkdirAll(lockDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lockPath := filepath.Join(lockDir, "only1.lock")
-	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		t.Fatal(err)
-	}
+	f, lockPath := holdLock(t, dir, "only1.lock")
 	plan := PlanRevisions(mustScan(t, dir), []string{r1})
 	res := Execute(plan, ExecOptions{lockWait: -1})
 	if res.OK() || len(res.Locked) != 1 || res.Locked[0] != repo {
@@ -159,27 +144,13 @@ func TestRecoverWaitsForDownloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := filepath.Join(dir, ".locks", trashName())
-	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(lockDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, "7-x.journal"), []byte(repo+"\t"+filepath.Join(repo, "blobs", "only2")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	lockPath := filepath.Join(lockDir, "only2.lock")
-	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(lockPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		t.Fatal(err)
-	}
+	f, _ := holdLock(t, dir, "only2.lock")
 	if n := Recover(dir, scan.Options{}); n != 0 || !exists(filepath.Join(repo, "blobs", "only2")) {
 		t.Fatal("journal replayed while a download holds the repo's lock")
 	}
@@ -215,22 +186,7 @@ func TestReclaimTrashFailures(t *testing.T) {
 	if err := os.Chmod(trash, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
-	if err := os.MkdirAll(lockDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lockPath := filepath.Join(lockDir, "only2.lock")
-	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(lockPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		t.Fatal(err)
-	}
+	f, lockPath := holdLock(t, dir, "only2.lock")
 	immutable(t, filepath.Join(trash, "2-stuck", "1", "sub"))
 	if r := TrashRemains(dir); len(r.Dead) != 3 || r.Size != 14 {
 		t.Fatalf("remains %+v", r)
@@ -413,4 +369,28 @@ func TestRemoveLooseLockFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// holdLock creates the lock file <dir>/.locks/models--acme--m/<name> and
+// holds it (flock, as huggingface_hub's downloads do) until the returned
+// file is closed, or the test ends.
+func holdLock(t *testing.T, dir, name string) (*os.File, string) {
+	t.Helper()
+	lockDir := filepath.Join(dir, ".locks", "models--acme--m")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(lockDir, name)
+	if err := os.WriteFile(lockPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	return f, lockPath
 }
