@@ -348,6 +348,9 @@ func reportDeletion(ios *iostreams.IOStreams, res *delete.Result) error {
 	if res.Recovered > 0 {
 		fmt.Fprintf(ios.ErrOut, "Completed %d interrupted deletion(s) of an earlier run.\n", res.Recovered)
 	}
+	for _, f := range res.Unreclaimed {
+		fmt.Fprintf(ios.ErrOut, "Couldn't delete %s: %v\n", f.Kind, f.Err)
+	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(ios.ErrOut, "Kept %s %s: %v\n", s.Kind, s.Path, s.Reason)
 	}

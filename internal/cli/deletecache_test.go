@@ -277,6 +277,31 @@ func TestReportDeletion(t *testing.T) {
 	}
 }
 
+// TestReportDeletionUnreclaimed: the remains of an earlier run that the
+// recovery could not remove are named on stderr, one line each, and the
+// deletion asked for still succeeds (exit 0, upstream's Done line).
+func TestReportDeletionUnreclaimed(t *testing.T) {
+	ios, _, out, errOut := iostreams.Test()
+	err := reportDeletion(ios, &delete.Result{
+		ReposDeleted: 1, RevisionsDeleted: 1, FreedSize: 4,
+		Unreclaimed: []delete.Failure{
+			{Kind: delete.KindTrash, Path: "/c/.locks/t/1-a", Err: errors.New("remove /c/.locks/t/1-a: permission denied")},
+			{Kind: delete.KindTrash, Path: "/c/.locks/t/2-b", Err: errors.New("remove /c/.locks/t/2-b: permission denied")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "Done. Deleted 1 repo(s) and 1 revision(s) for a total of 4.0.\n" {
+		t.Errorf("stdout %q", out)
+	}
+	want := "Couldn't delete interrupted deletion: remove /c/.locks/t/1-a: permission denied\n" +
+		"Couldn't delete interrupted deletion: remove /c/.locks/t/2-b: permission denied\n"
+	if errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
+
 // TestDeleteCacheDirIsSymlink: --dir may be a link to the cache; the
 // deletion happens in the real folder and the link stays.
 func TestDeleteCacheDirIsSymlink(t *testing.T) {

@@ -254,6 +254,9 @@ func (o *modernOut) incomplete(e executed, extra string) error {
 // reportResult warns about what an execution could not remove or left on
 // purpose, and reports whether anything asked for is still there.
 func reportResult(o *modernOut, result *delete.Result) bool {
+	for _, f := range result.Unreclaimed {
+		o.warning(fmt.Sprintf("Couldn't delete %s: %v", f.Kind, f.Err))
+	}
 	for _, repo := range result.Locked {
 		o.warning(fmt.Sprintf("Skipped %s: another process holds one of its download locks (download in progress?)", filepath.Base(repo)))
 	}

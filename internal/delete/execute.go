@@ -68,7 +68,9 @@ func Execute(p *Plan, opts ExecOptions) *Result {
 		}
 		return res
 	}
-	res.Recovered = Recover(cacheDir, p.ScanOptions())
+	left := leftovers{}
+	res.Recovered = recoverCache(cacheDir, p.ScanOptions(), left)
+	res.Unreclaimed = left.failures()
 	ex := &executor{cacheDir: cacheDir, opts: opts, res: res, plan: p}
 	defer ex.close()
 

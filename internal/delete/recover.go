@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -128,6 +129,21 @@ func (left leftovers) removeAll(trash *pinnedDir, name string) {
 		path := filepath.Join(trash.path, name)
 		left[path] = fmt.Errorf("remove %s: %w", path, err)
 	}
+}
+
+// failures lists, sorted by path, the dead runs' folders left in a trash
+// and why, leaving out those whose run turned out to be still going
+// (not remains: their run removes them).
+func (left leftovers) failures() []Failure {
+	var out []Failure
+	for path, err := range left {
+		if errors.Is(err, errRunning) {
+			continue
+		}
+		out = append(out, Failure{Kind: KindTrash, Path: path, Err: err})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // keep records why a dead run's folder is left in its trash on purpose.

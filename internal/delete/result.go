@@ -55,6 +55,12 @@ type Result struct {
 	// Recovered counts the interrupted deletions of earlier runs that
 	// were completed first.
 	Recovered int
+	// Unreclaimed are the interrupted deletions of earlier runs that the
+	// recovery run first left in the trash (Kind KindTrash; Err says
+	// why, with the folder's path, as in Reclaim.Failures). They are not
+	// part of the plan, so OK does not count them; the next deletion
+	// tries again.
+	Unreclaimed []Failure
 }
 
 // OK reports whether everything in the plan was removed.

@@ -176,6 +176,9 @@ func (p *Plan) Execute(progress func() (delete.ExecOptions, func())) *Result {
 	} else {
 		p.executeRevisions(r, revOpts)
 	}
+	// The deletion's own recovery tried the remains the reclaim could
+	// not remove again: they are reported once, as the reclaim's.
+	r.Revisions.Unreclaimed = withoutPaths(r.Revisions.Unreclaimed, r.Reclaim.Failures)
 	p.removeLoose(r)
 	if len(p.SharedOrphans) > 0 {
 		paths := make([]string, len(p.SharedOrphans))
@@ -193,6 +196,22 @@ func (p *Plan) Execute(progress func() (delete.ExecOptions, func())) *Result {
 		r.LooseFailed += len(r.LockFiles.Failures)
 	}
 	return r
+}
+
+// withoutPaths returns the failures of fs whose path is not one of those
+// of known.
+func withoutPaths(fs, known []delete.Failure) []delete.Failure {
+	seen := map[string]bool{}
+	for _, f := range known {
+		seen[f.Path] = true
+	}
+	var out []delete.Failure
+	for _, f := range fs {
+		if !seen[f.Path] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // executeRevisions deletes the revisions and counts what is really gone.

@@ -1,0 +1,94 @@
+//go:build linux
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hfcache/hfcache/internal/cachetest"
+)
+
+// buildNobodyCache builds in root/hub a cache that belongs to nobody, with
+// a shared .locks (sticky, writable by all), the repos of tr, and, in
+// nobody's trash, the remains of a dead run it cannot remove (a read-only
+// folder inside). It returns the cache and the stuck remains.
+func buildNobodyCache(t *testing.T, root string, tr *cachetest.Tree) (cache, stuck string) {
+	t.Helper()
+	cache = filepath.Join(root, "hub")
+	trash := filepath.Join(cache, ".locks", ".hfcache-trash-65534")
+	stuck = filepath.Join(trash, "4242-dead")
+	tr.Add(cachetest.Entry{Kind: cachetest.File, Path: ".locks/.hfcache-trash-65534/4242-dead/1/ro/x", Content: []byte("12345"), NoTimes: true})
+	tr.MustBuild(t, cache, time.Now())
+	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for p, mode := range map[string]os.FileMode{
+		filepath.Join(cache, ".locks"):  os.ModeSticky | 0o777,
+		trash:                           0o700,
+		filepath.Join(stuck, "1", "ro"): 0o555,
+	} {
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cache, stuck
+}
+
+// TestDeletionReportsUnreclaimedRemains: the recovery every deletion runs
+// first names each remains of an earlier run it cannot remove, once, on
+// stderr, and the deletion the user asked for still succeeds (rm exits
+// 0). prune, which lists the remains and reclaims them itself, names it
+// once too (not again for its revisions' deletion) and exits 1. rm said
+// nothing before.
+func TestDeletionReportsUnreclaimedRemains(t *testing.T) {
+	root := openTempDir(t)
+	run := asNobody(t, root)
+	const (
+		rev  = "1111111111111111111111111111111111111111"
+		old  = "2222222222222222222222222222222222222222"
+		keep = "models--acme--keep"
+		gone = "models--acme--gone"
+	)
+	var tr cachetest.Tree
+	for _, f := range []string{keep, gone} {
+		tr.AddRepo(f)
+		tr.AddBlob(f, "aaaa", 0, []byte("a"), 60, 60)
+		tr.AddSnapshotFile(f, rev, "a.txt", "aaaa")
+		tr.AddRef(f, "main", rev)
+	}
+	tr.AddBlob(keep, "bbbb", 0, []byte("bb"), 60, 60)
+	tr.AddSnapshotFile(keep, old, "b.txt", "bbbb") // detached: prune's
+	cache, stuck := buildNobodyCache(t, root, &tr)
+	env := []string{"NO_COLOR=1", "HF_HUB_CACHE=" + cache}
+	warn := "Warning: Couldn't delete interrupted deletion: remove " + stuck + ": "
+
+	r := run(env, "rm", "-y", "model/acme/gone")
+	if r.code != 0 || strings.Count(r.stderr, warn) != 1 || !strings.Contains(r.stderr, "permission denied\n") ||
+		!strings.Contains(r.stderr, "Cache deletion done.") || !strings.Contains(r.stdout, "Deleted 1 repo(s) and 1 revision(s)") {
+		t.Errorf("rm -y: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(cache, gone)); err == nil {
+		t.Error("rm did not delete the repo")
+	}
+	if _, err := os.Lstat(filepath.Join(stuck, "1", "ro", "x")); err != nil {
+		t.Errorf("the stuck remains changed: %v", err)
+	}
+
+	r = run(env, "prune", "-y")
+	if r.code != 1 || strings.Count(r.stderr, warn) != 1 ||
+		!strings.Contains(r.stderr, "Error: Deletion incomplete (1 interrupted deletion(s) not reclaimed).") {
+		t.Errorf("prune -y: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(cache, keep, "snapshots", old)); err == nil {
+		t.Error("prune did not delete the detached revision")
+	}
+}
