@@ -92,3 +92,66 @@ func TestDeletionReportsUnreclaimedRemains(t *testing.T) {
 		t.Error("prune did not delete the detached revision")
 	}
 }
+
+// TestPruneUncheckedDownloads: a partial download whose lock folder is
+// another account's (mode 0700, so its locks cannot be checked) is left
+// alone, and prune says that its locks could not be checked, naming the
+// folder, rather than that it is still in progress (what it said before);
+// the exit status stays 0, as for a download in progress. The partial
+// download of a readable lock folder is removed.
+func TestPruneUncheckedDownloads(t *testing.T) {
+	root := openTempDir(t)
+	run := asNobody(t, root)
+	cache := filepath.Join(root, "hub")
+	const (
+		rev   = "1111111111111111111111111111111111111111"
+		mine  = "models--acme--mine"
+		other = "models--other--x"
+	)
+	var tr cachetest.Tree
+	for _, f := range []string{mine, other} {
+		tr.AddRepo(f)
+		tr.AddBlob(f, "aaaa", 0, []byte("a"), 60, 60)
+		tr.AddSnapshotFile(f, rev, "a.txt", "aaaa")
+		tr.AddRef(f, "main", rev)
+		tr.Add(cachetest.Entry{Kind: cachetest.File, Path: f + "/blobs/cccc.incomplete", Content: []byte("partial"), NoTimes: true})
+	}
+	tr.Add(cachetest.Entry{Kind: cachetest.File, Path: ".locks/" + mine + "/cccc.lock", Content: []byte{}, NoTimes: true})
+	tr.MustBuild(t, cache, time.Now())
+	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	locks := filepath.Join(cache, ".locks")
+	if err := os.Chmod(locks, os.ModeSticky|0o777); err != nil {
+		t.Fatal(err)
+	}
+	// The other account's lock folder: root's, mode 0700.
+	otherLocks := filepath.Join(locks, other)
+	if err := os.Mkdir(otherLocks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(otherLocks, "cccc.lock"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"NO_COLOR=1", "HF_HUB_CACHE=" + cache}
+	warn := "Warning: Skipping 1 incomplete download(s) whose download locks cannot be checked: " + otherLocks +
+		" (permission denied). They may be in progress and are left alone.\n"
+	for _, args := range [][]string{{"prune", "--dry-run"}, {"prune", "-y"}} {
+		r := run(env, args...)
+		if r.code != 0 || strings.Count(r.stderr, warn) != 1 || strings.Contains(r.stderr, "still in progress") ||
+			!strings.Contains(r.stdout, "About to delete 1 incomplete download(s) (7.0 total).\n") {
+			t.Errorf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(cache, mine, "blobs", "cccc.incomplete")); err == nil {
+		t.Error("the partial download of the readable lock folder was not removed")
+	}
+	if _, err := os.Lstat(filepath.Join(cache, other, "blobs", "cccc.incomplete")); err != nil {
+		t.Errorf("the partial download whose locks cannot be checked changed: %v", err)
+	}
+}

@@ -109,6 +109,9 @@ func runPrune(opts *PruneOptions) error {
 	if len(plan.Running) > 0 {
 		o.warning(fmt.Sprintf("Skipping %d incomplete download(s) still in progress.", len(plan.Running)))
 	}
+	for _, u := range plan.Unchecked {
+		o.warning(uncheckedMessage(u))
+	}
 	if err != nil {
 		return o.failErr(err.Error(), err)
 	}
@@ -240,6 +243,19 @@ func unreadableLockMessage(u prune.UnreadableFolder) string {
 		reason = pe.Err.Error()
 	}
 	return fmt.Sprintf("Lock folder cannot be read: %s (%s). Its lock files are left alone.", u.Path, reason)
+}
+
+// uncheckedMessage says that the download locks of a repo's partial
+// downloads could not be checked, so they are left alone (they may be
+// in progress); hfcache's own wording.
+func uncheckedMessage(u prune.Unchecked) string {
+	what := u.Err.Error()
+	var pe *fs.PathError
+	if errors.As(u.Err, &pe) {
+		what = fmt.Sprintf("%s (%s)", pe.Path, pe.Err)
+	}
+	return fmt.Sprintf("Skipping %d incomplete download(s) whose download locks cannot be checked: %s. They may be in progress and are left alone.",
+		len(u.Blobs), what)
 }
 
 // unreadableLocksError ends a prune whose search for stale lock files

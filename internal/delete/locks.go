@@ -106,10 +106,29 @@ func LockHeld(path string) (bool, error) {
 // another process holds one of its download locks, or they cannot be
 // checked (see lockRepo).
 func RepoBusy(cacheDir, folder string) bool {
-	held, _, err := lockRepo(cacheDir, folder)
+	busy, err := CheckRepoLocks(cacheDir, folder)
+	return busy || err != nil
+}
+
+// CheckRepoLocks tells RepoBusy's two cases apart: busy when another
+// process holds one of the repo folder's download locks (or, where locks
+// cannot be taken, when it has any), an error when they cannot be checked
+// (another account's lock folder that cannot be listed, a lock that is
+// not a regular file): it names the path that could not be checked, as a
+// *fs.PathError when the file system said why. Either way a download may
+// be running.
+func CheckRepoLocks(cacheDir, folder string) (busy bool, err error) {
+	held, holder, err := lockRepo(cacheDir, folder)
+	if errors.Is(err, errWouldBlock) {
+		return true, nil
+	}
 	if err != nil {
-		return true
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return false, err
+		}
+		return false, &fs.PathError{Op: "lock", Path: holder, Err: err}
 	}
 	defer held.release()
-	return !locksCheckable && len(held) > 0
+	return !locksCheckable && len(held) > 0, nil
 }

@@ -32,6 +32,10 @@ type Plan struct {
 	// Incomplete are the partial downloads nobody writes to; Running those
 	// kept because their download is in progress.
 	Incomplete, Running []scan.Blob
+	// Unchecked are the partial downloads kept because their download
+	// locks could not be checked (another account's lock folder), one
+	// entry per repo.
+	Unchecked []Unchecked
 	// Orphans are the blobs no snapshot uses, outside the repos Deletion
 	// removes whole (those go with their repo). With Options.Orphans only.
 	Orphans []scan.Blob
@@ -56,7 +60,7 @@ type Plan struct {
 func NewPlan(c *scan.Cache, opts Options) (*Plan, error) {
 	p := &Plan{Cache: c, Options: opts}
 	p.Revisions = Detached(c, opts.KeepLast)
-	p.Incomplete, p.Running = Incomplete(c)
+	p.Incomplete, p.Running, p.Unchecked = Incomplete(c)
 	p.Deletion = delete.PlanSelected(c, p.Revisions)
 	if opts.Orphans {
 		all, err := Orphans(c)

@@ -49,25 +49,54 @@ func Detached(c *scan.Cache, keepLast int) []scan.Selection {
 }
 
 // Incomplete lists every repo's blobs/*.incomplete partial downloads,
-// split into those nobody writes to and those whose download is running
+// split into those nobody writes to, those whose download is running
 // (its lock, .locks/<repo>/<etag>.lock, is held): removing the latter
-// would make the download fail, so they are left alone. While any download
+// would make the download fail, so they are left alone, and those whose
+// locks cannot be checked (another account's lock folder, mode 0700),
+// left alone too, since their download may be running. While any download
 // of a repo runs, all its partial downloads count as running.
-func Incomplete(c *scan.Cache) (stale, running []scan.Blob) {
+func Incomplete(c *scan.Cache) (stale, running []scan.Blob, unchecked []Unchecked) {
 	for _, repo := range c.Repos {
-		busy := len(repo.Incomplete) > 0 && delete.RepoBusy(c.Path, repo.FolderName())
+		if len(repo.Incomplete) == 0 {
+			continue
+		}
+		busy, repoErr := delete.CheckRepoLocks(c.Path, repo.FolderName())
+		var u Unchecked
 		for _, b := range repo.Incomplete {
 			// <etag>.incomplete (0.21) or <etag>.<random>.incomplete (1.x)
 			etag, _, _ := strings.Cut(filepath.Base(b.Path), ".")
 			lock := filepath.Join(c.Path, ".locks", repo.FolderName(), etag+".lock")
-			if held, _ := delete.LockHeld(lock); held || busy {
+			held, err := delete.LockHeld(lock)
+			switch {
+			case busy || (held && err == nil):
 				running = append(running, b)
-				continue
+			case repoErr != nil || err != nil:
+				if u.Err == nil {
+					u.Err = repoErr
+					if u.Err == nil {
+						u.Err = err
+					}
+				}
+				u.Blobs = append(u.Blobs, b)
+			default:
+				stale = append(stale, b)
 			}
-			stale = append(stale, b)
+		}
+		if len(u.Blobs) > 0 {
+			unchecked = append(unchecked, u)
 		}
 	}
-	return stale, running
+	return stale, running, unchecked
+}
+
+// Unchecked are the partial downloads of one repo whose download locks
+// could not be checked: they are left alone.
+type Unchecked struct {
+	Blobs []scan.Blob
+	// Err says why, with the path that could not be checked (a
+	// *fs.PathError when the file system said why: "open
+	// <cache>/.locks/<repo folder>: permission denied").
+	Err error
 }
 
 // Orphans lists the regular files in each valid repo's blobs/ folder that
