@@ -155,3 +155,70 @@ func TestPruneUncheckedDownloads(t *testing.T) {
 		t.Errorf("the partial download whose locks cannot be checked changed: %v", err)
 	}
 }
+
+// TestPruneUnreadableRepos: prune names each repo it cannot read
+// (permission denied) on stderr, prunes the rest, and exits 1 with an
+// Error line naming them, dry run included, as ls does; it exited 0 in
+// silence before. A corrupted repo it can read (no snapshots folder) is
+// passed over in silence with exit 0, as hf 1.28's prune does (golden
+// corrupt/cache-prune-*).
+func TestPruneUnreadableRepos(t *testing.T) {
+	root := openTempDir(t)
+	run := asNobody(t, root)
+	cache := filepath.Join(root, "hub")
+	const (
+		rev    = "1111111111111111111111111111111111111111"
+		old    = "2222222222222222222222222222222222222222"
+		ok     = "models--acme--ok"
+		closed = "models--acme--closed"
+		broken = "models--acme--broken"
+	)
+	var tr cachetest.Tree
+	for _, f := range []string{ok, closed} {
+		tr.AddRepo(f)
+		tr.AddBlob(f, "aaaa", 0, []byte("a"), 60, 60)
+		tr.AddSnapshotFile(f, rev, "a.txt", "aaaa")
+		tr.AddRef(f, "main", rev)
+	}
+	tr.AddBlob(ok, "bbbb", 0, []byte("bb"), 60, 60)
+	tr.AddSnapshotFile(ok, old, "b.txt", "bbbb") // detached
+	tr.AddRepo(broken)
+	tr.AddRef(broken, "main", rev) // no snapshots folder: corrupted
+	tr.MustBuild(t, cache, time.Now())
+	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"NO_COLOR=1", "HF_HUB_CACHE=" + cache}
+	plan := "About to delete 1 unreferenced revision(s) (2.0 total).\n"
+
+	// Only a corrupted repo: upstream's silence, exit 0.
+	r := run(env, "prune", "--dry-run")
+	if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, plan) {
+		t.Errorf("prune --dry-run, a corrupted repo: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	if err := os.Chmod(filepath.Join(cache, closed), 0); err != nil {
+		t.Fatal(err)
+	}
+	warn := "Warning: Snapshots dir cannot be read: " + filepath.Join(cache, closed, "snapshots") + " (permission denied). Repo left alone.\n"
+	errLine := "Error: 1 repo(s) could not be read and are left out above: " + filepath.Join(cache, closed) + "\n"
+	for _, args := range [][]string{{"prune", "--dry-run"}, {"prune", "--dry-run", "--format", "json"}, {"prune", "-y"}} {
+		r := run(env, args...)
+		if r.code != 1 || strings.Count(r.stderr, warn) != 1 || !strings.HasSuffix(r.stderr, errLine) ||
+			strings.Contains(r.stderr, broken) {
+			t.Errorf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(cache, ok, "snapshots", old)); err == nil {
+		t.Error("prune -y did not delete the detached revision of the readable repo")
+	}
+	r = run(env, "prune", "-y")
+	if r.code != 1 || !strings.Contains(r.stdout, "Nothing to prune.") || !strings.HasSuffix(r.stderr, errLine) {
+		t.Errorf("prune -y, nothing left: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -118,18 +118,25 @@ func runPrune(opts *PruneOptions) error {
 	for _, u := range plan.UnreadableLocks {
 		o.warning(unreadableLockMessage(u))
 	}
+	for _, w := range cache.Warnings {
+		// Upstream's prune says nothing of corrupted repos: only those
+		// it could not read (permission denied) are named.
+		if w.Err != nil {
+			o.warning(strings.TrimRight(w.Error(), ".") + ". Repo left alone.")
+		}
+	}
 	if plan.Trash.Refused != nil {
 		o.hint(trashRefusedMessage(plan.Trash.Refused))
 	}
 	otherTrashHints(o, cache.Path, plan.Trash)
 	if plan.Empty() {
 		o.text("No unreferenced revisions or incomplete downloads found. Nothing to prune.")
-		return unreadableLocksError(o, plan)
+		return unreadableError(o, plan)
 	}
 	printPrunePlan(o, plan)
 	if opts.DryRun {
 		o.result("Dry run: no files were deleted.", pruneDryRunData(plan))
-		return unreadableLocksError(o, plan)
+		return unreadableError(o, plan)
 	}
 	if err := o.confirm("Proceed?", opts.Yes); err != nil {
 		return err
@@ -200,6 +207,9 @@ func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
 		if res.LooseFailed > 0 {
 			extra = append(extra, fmt.Sprintf("%d partial download(s), orphan blob(s) or lock file(s) not deleted", res.LooseFailed))
 		}
+		if n := len(unreadableRepos(plan.Cache)); n > 0 {
+			extra = append(extra, fmt.Sprintf("%d repo(s) could not be read", n))
+		}
 		if n := len(plan.UnreadableLocks); n > 0 {
 			extra = append(extra, fmt.Sprintf("%d lock folder(s) could not be read", n))
 		}
@@ -230,7 +240,7 @@ func reportPrune(o *modernOut, plan *prune.Plan, res *prune.Result) error {
 	data = append(data, render.KV{Key: "freed", Value: freed})
 	summary := pruneSummary(revs, res.Incomplete, res.Orphans, res.SharedOrphans, res.Locks, res.Interrupted)
 	o.result(fmt.Sprintf("Deleted %s; freed %s.", summary, freed), data)
-	return unreadableLocksError(o, plan)
+	return unreadableError(o, plan)
 }
 
 // unreadableLockMessage says that a folder below .locks could not be
@@ -258,20 +268,30 @@ func uncheckedMessage(u prune.Unchecked) string {
 		len(u.Blobs), what)
 }
 
-// unreadableLocksError ends a prune whose search for stale lock files
+// unreadableError ends a prune whose scan skipped repos it could not
+// read (permission denied; corrupted repos are not counted: upstream's
+// prune passes over them in silence) or whose search for stale lock files
 // skipped folders it could not read (another account's .locks/<repo>).
 // The rest was listed or done, but the report leaves something out: like
-// ls for repos it cannot read, prune then fails, with the exit-1 error.
-func unreadableLocksError(o *modernOut, plan *prune.Plan) error {
-	if len(plan.UnreadableLocks) == 0 {
+// ls for repos it cannot read, prune then fails, with an exit-1 error
+// line for each.
+func unreadableError(o *modernOut, plan *prune.Plan) error {
+	repos := unreadableRepos(plan.Cache)
+	if len(repos) == 0 && len(plan.UnreadableLocks) == 0 {
 		return nil
 	}
-	paths := make([]string, len(plan.UnreadableLocks))
-	for i, u := range plan.UnreadableLocks {
-		paths[i] = u.Path
+	if len(repos) > 0 {
+		o.errorMsg(fmt.Sprintf("%d repo(s) could not be read and are left out above: %s",
+			len(repos), strings.Join(repos, ", ")))
 	}
-	o.errorMsg(fmt.Sprintf("%d lock folder(s) could not be read and are left out above: %s",
-		len(paths), strings.Join(paths, ", ")))
+	if len(plan.UnreadableLocks) > 0 {
+		paths := make([]string, len(plan.UnreadableLocks))
+		for i, u := range plan.UnreadableLocks {
+			paths[i] = u.Path
+		}
+		o.errorMsg(fmt.Sprintf("%d lock folder(s) could not be read and are left out above: %s",
+			len(paths), strings.Join(paths, ", ")))
+	}
 	return &ExitCodeError{Code: ExitError}
 }
 
