@@ -196,6 +196,21 @@ func TestHostileCache(t *testing.T) {
 // run, in a folder it can read, and a function running it as nobody. It
 // skips the test when not root (chmod does not stop root, so unreadable
 // folders can only be tested as another user).
+// buildAsNobody builds tr at cache and gives every entry to the nobody
+// account (65534), as if it had downloaded them.
+func buildAsNobody(t *testing.T, tr *cachetest.Tree, cache string) {
+	t.Helper()
+	tr.MustBuild(t, cache, time.Now())
+	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func asNobody(t *testing.T, root string) func(env []string, args ...string) result {
 	t.Helper()
 	if os.Geteuid() != 0 {

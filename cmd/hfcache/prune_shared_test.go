@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
 )
@@ -42,17 +41,9 @@ func TestPruneSharedCache(t *testing.T) {
 		cachetest.Entry{Kind: cachetest.File, Path: ".locks/.hfcache-trash-65534/4242-dead/1/ro/x", Content: []byte("12345"), NoTimes: true},
 		cachetest.Entry{Kind: cachetest.File, Path: ".locks/.hfcache-trash-65534/4243-dead/1/y", Content: []byte("123"), NoTimes: true},
 	)
-	tr.MustBuild(t, cache, time.Now())
 	// The cache, its lock folder and its trash are nobody's; .locks is
 	// shared (sticky, writable by all).
-	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	buildAsNobody(t, &tr, cache)
 	for p, mode := range map[string]os.FileMode{
 		locks: os.ModeSticky | 0o777,
 		trash: 0o700,

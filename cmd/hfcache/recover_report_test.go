@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
 )
@@ -22,15 +21,7 @@ func buildNobodyCache(t *testing.T, root string, tr *cachetest.Tree) (cache, stu
 	trash := filepath.Join(cache, ".locks", ".hfcache-trash-65534")
 	stuck = filepath.Join(trash, "4242-dead")
 	tr.Add(cachetest.Entry{Kind: cachetest.File, Path: ".locks/.hfcache-trash-65534/4242-dead/1/ro/x", Content: []byte("12345"), NoTimes: true})
-	tr.MustBuild(t, cache, time.Now())
-	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	buildAsNobody(t, tr, cache)
 	for p, mode := range map[string]os.FileMode{
 		filepath.Join(cache, ".locks"):  os.ModeSticky | 0o777,
 		trash:                           0o700,
@@ -117,15 +108,7 @@ func TestPruneUncheckedDownloads(t *testing.T) {
 		tr.Add(cachetest.Entry{Kind: cachetest.File, Path: f + "/blobs/cccc.incomplete", Content: []byte("partial"), NoTimes: true})
 	}
 	tr.Add(cachetest.Entry{Kind: cachetest.File, Path: ".locks/" + mine + "/cccc.lock", Content: []byte{}, NoTimes: true})
-	tr.MustBuild(t, cache, time.Now())
-	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	buildAsNobody(t, &tr, cache)
 	locks := filepath.Join(cache, ".locks")
 	if err := os.Chmod(locks, os.ModeSticky|0o777); err != nil {
 		t.Fatal(err)
@@ -184,15 +167,7 @@ func TestPruneUnreadableRepos(t *testing.T) {
 	tr.AddSnapshotFile(ok, old, "b.txt", "bbbb") // detached
 	tr.AddRepo(broken)
 	tr.AddRef(broken, "main", rev) // no snapshots folder: corrupted
-	tr.MustBuild(t, cache, time.Now())
-	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	buildAsNobody(t, &tr, cache)
 	env := []string{"NO_COLOR=1", "HF_HUB_CACHE=" + cache}
 	plan := "About to delete 1 unreferenced revision(s) (2.0 total).\n"
 

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hfcache/hfcache/internal/cachetest"
 )
@@ -31,18 +30,8 @@ func TestTrashPerAccount(t *testing.T) {
 	tr.AddSnapshotFile(f, r2, "b.txt", "bbbb")
 	tr.AddRef(f, "main", r1)
 	tr.AddRef(f, "dev", r2)
-	if err := tr.Build(cache, time.Now()); err != nil {
-		t.Fatal(err)
-	}
 	// The cache is the other account's; .locks is shared.
-	if err := filepath.Walk(cache, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	buildAsNobody(t, &tr, cache)
 	locks := filepath.Join(cache, ".locks")
 	if err := os.MkdirAll(locks, 0o777); err != nil {
 		t.Fatal(err)
